@@ -1,0 +1,26 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace HoneyHive.OtelBridge.Implementation.Api;
+
+/// <summary>
+/// Source-generated JSON for the API models: absent values are omitted (never <c>null</c>),
+/// numbers stay numbers.
+/// </summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.Strict,
+    WriteIndented = false)]
+[JsonSerializable(typeof(SessionStartRequest))]
+[JsonSerializable(typeof(EventRequest))]
+[JsonSerializable(typeof(SessionEventBatchRequest))]
+[JsonSerializable(typeof(EventBatchRequest))]
+[JsonSerializable(typeof(EventUpdateRequest))]
+[JsonSerializable(typeof(EventBatchResponse))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class HoneyHiveJsonContext : JsonSerializerContext
+{
+}
