@@ -1,0 +1,97 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json;
+
+namespace HoneyHive.OtelBridge.Implementation.Api;
+
+/// <summary>
+/// One HoneyHive API request the bridge makes: what mapping produces, what delivery sends,
+/// and what <c>honeyhive-bridge map</c> prints (<c>{"method", "path", "body"}</c>).
+/// </summary>
+internal abstract class ApiCall
+{
+    /// <summary>Gets the HTTP method.</summary>
+    public abstract string Method { get; }
+
+    /// <summary>Gets the path relative to the API base URL, starting with <c>/v1/</c>.</summary>
+    public abstract string Path { get; }
+
+    /// <summary>Gets the session this call belongs to (delivery keeps calls of one session in order).</summary>
+    public abstract string SessionId { get; }
+
+    /// <summary>Writes the JSON body of the request.</summary>
+    /// <param name="writer">The writer.</param>
+    public abstract void WriteBody(Utf8JsonWriter writer);
+
+    /// <summary>Gets the JSON body as UTF-8 bytes.</summary>
+    /// <returns>The body.</returns>
+    public byte[] GetBodyUtf8()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            this.WriteBody(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary><c>POST /v1/sessions</c>.</summary>
+internal sealed class StartSessionCall(SessionStartRequest request) : ApiCall
+{
+    public SessionStartRequest Request { get; } = request;
+
+    public override string Method => "POST";
+
+    public override string Path => "/v1/sessions";
+
+    public override string SessionId => this.Request.SessionId ?? string.Empty;
+
+    public override void WriteBody(Utf8JsonWriter writer) =>
+        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionStartRequest);
+}
+
+/// <summary><c>POST /v1/sessions/{session_id}/events/batch</c>.</summary>
+internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchRequest request) : ApiCall
+{
+    public SessionEventBatchRequest Request { get; } = request;
+
+    public override string Method => "POST";
+
+    public override string Path => "/v1/sessions/" + this.SessionId + "/events/batch";
+
+    public override string SessionId { get; } = sessionId;
+
+    public override void WriteBody(Utf8JsonWriter writer) =>
+        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionEventBatchRequest);
+}
+
+/// <summary><c>PUT /v1/events/{event_id}</c>.</summary>
+internal sealed class UpdateEventCall(string sessionId, string eventId, EventUpdateRequest request) : ApiCall
+{
+    public EventUpdateRequest Request { get; } = request;
+
+    public string EventId { get; } = eventId;
+
+    public override string Method => "PUT";
+
+    public override string Path => "/v1/events/" + this.EventId;
+
+    public override string SessionId { get; } = sessionId;
+
+    public override void WriteBody(Utf8JsonWriter writer) =>
+        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.EventUpdateRequest);
+}
+
+/// <summary>
+/// Where mapped calls go: delivery implements it; tests and <c>map</c> collect into a list.
+/// Calls of one session arrive in the order they must be sent (session first).
+/// </summary>
+internal interface IApiCallSink
+{
+    /// <summary>Takes the calls of one assembled trace, in order.</summary>
+    /// <param name="calls">The calls.</param>
+    void Submit(IReadOnlyList<ApiCall> calls);
+}
