@@ -45,8 +45,16 @@ public sealed class FaultInjector
             throw new InvalidOperationException("Fault injection is not enabled (LocalApiOptions.EnableFaultInjection).");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(fault.Count, 1, nameof(fault));
-        ArgumentOutOfRangeException.ThrowIfLessThan(fault.Delay, TimeSpan.Zero, nameof(fault));
+        if (fault.Count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault.Count, "The count must be at least 1.");
+        }
+
+        if (fault.Delay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault.Delay, "The delay must not be negative.");
+        }
+
         if (fault.StatusCode is { } status && (status < 100 || status > 599))
         {
             throw new ArgumentOutOfRangeException(nameof(fault), status, "The status must be between 100 and 599.");
