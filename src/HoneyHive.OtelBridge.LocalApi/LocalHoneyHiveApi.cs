@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -73,6 +74,7 @@ public sealed class LocalHoneyHiveApi : IAsyncDisposable
                 kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
             });
             builder.Services.AddRoutingCore();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             app = builder.Build();
 
             var gate = new ApiGateMiddleware(options.ApiKey, logger);

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,12 @@ namespace HoneyHive.OtelBridge.LocalApi.Implementation.Http;
 /// <summary>Reads JSON request bodies and writes JSON answers.</summary>
 internal static class JsonHttp
 {
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        // Answers are JSON for API clients, never embedded in HTML: keep quotes and angle brackets readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = 128,
@@ -46,7 +53,7 @@ internal static class JsonHttp
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+        return context.Response.WriteAsync(body.ToJsonString(WriteOptions), context.RequestAborted);
     }
 
     public static Task WriteOkAsync(HttpContext context, JsonNode body) => WriteAsync(context, StatusCodes.Status200OK, body);
