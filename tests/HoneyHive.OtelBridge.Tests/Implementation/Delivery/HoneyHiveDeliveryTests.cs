@@ -1,0 +1,401 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Tests.Shared;
+using Microsoft.Extensions.Configuration;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Delivery;
+
+[Collection("NonParallel")]
+public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
+{
+    private const string ApiKey = "hh_ingst_DELIVERYSECRETKEY000000000_0123456789";
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+
+    private FakeHoneyHiveApi server = null!;
+    private HttpClient httpClient = null!;
+
+    public async Task InitializeAsync()
+    {
+        this.server = await FakeHoneyHiveApi.StartAsync();
+        this.httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        this.httpClient.Dispose();
+        await this.server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FlushAsync_ManySessionsConcurrently_EachSessionCreatedBeforeItsEvents()
+    {
+        // Arrange
+        var created = new ConcurrentDictionary<string, bool>();
+        var violations = new ConcurrentQueue<string>();
+        int current = 0, peak = 0;
+        this.server.Respond = async request =>
+        {
+            var now = Interlocked.Increment(ref current);
+            InterlockedMax(ref peak, now);
+            try
+            {
+                if (request.Path == "/v1/sessions")
+                {
+                    await Task.Delay(Random.Shared.Next(5, 25));
+                    created[(string)JsonNode.Parse(request.Body)!["session_id"]!] = true;
+                }
+                else if (!created.ContainsKey(request.Path.Split('/')[3]))
+                {
+                    violations.Enqueue(request.Path);
+                }
+
+                return FakeResponse.Ok();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref current);
+            }
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 4 });
+
+        // Act
+        for (var s = 0; s < 40; s++)
+        {
+            var sessionId = SessionId(s);
+            delivery.Submit([StartSession(sessionId), Batch(sessionId, "a" + s, "b" + s), Batch(sessionId, "c" + s)]);
+        }
+
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Empty(violations);
+        Assert.Equal(40, created.Count);
+        Assert.Equal(120, this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Sum(r => EventIds(r).Count));
+        Assert.True(peak > 1, "requests of different sessions should overlap");
+        Assert.Equal(0, delivery.PendingCalls);
+        Assert.Empty(delivery.GetLosses());
+    }
+
+    [Fact]
+    public async Task Submit_BatchesQueuedTogether_AreMergedInOrderUpToTheEventCap()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions")
+            {
+                await gate.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxEventsPerBatch = 3 });
+        var sessionId = SessionId(1);
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "e1"), Batch(sessionId, "e2")]);
+        delivery.Submit([Batch(sessionId, "e3", "e4"), Batch(sessionId, "e5", "e6", "e7", "e8")]);
+        gate.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var batches = this.server.Requests.Where(r => r.Path == "/v1/sessions/" + sessionId + "/events/batch").Select(EventIds).ToList();
+        Assert.Equal([["e1", "e2", "e3"], ["e4", "e5", "e6"], ["e7", "e8"]], batches);
+        Assert.Equal(8, delivery.DeliveredEvents);
+    }
+
+    [Fact]
+    public async Task Submit_LargeEvents_MergedBatchesStayUnderTheByteCap()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions")
+            {
+                await gate.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxBatchBytes = 1024 });
+        var sessionId = SessionId(2);
+        var calls = new List<ApiCall> { StartSession(sessionId) };
+        for (var i = 0; i < 6; i++)
+        {
+            var call = Batch(sessionId, "big" + i);
+            call.Request.Events[0].Inputs["text"] = new string('x', 300);
+            calls.Add(call);
+        }
+
+        // Act
+        delivery.Submit(calls);
+        gate.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var batches = this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).ToList();
+        Assert.All(batches, r => Assert.True(System.Text.Encoding.UTF8.GetByteCount(r.Body) <= 1024, r.Body.Length.ToString(CultureInfo.InvariantCulture)));
+        Assert.True(batches.Count is > 1 and < 6, "events should be merged, but not beyond the byte cap");
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => "big" + i), batches.SelectMany(EventIds));
+    }
+
+    [Fact]
+    public async Task Submit_503ThenSuccess_RetriesWithTheSameBodyAndDelivers()
+    {
+        // Arrange
+        var failures = 0;
+        this.server.Respond = request => Task.FromResult(
+            request.Path.EndsWith("/batch", StringComparison.Ordinal) && Interlocked.Increment(ref failures) <= 2
+                ? new FakeResponse(503, "{\"statusCode\":503,\"message\":\"busy\",\"success\":false}")
+                : FakeResponse.Ok());
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(3);
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "r1", "r2")]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var batches = this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, batches.Count);
+        Assert.Single(batches.Select(b => b.Body).Distinct());
+        Assert.Equal(2, delivery.DeliveredEvents);
+        Assert.Empty(delivery.GetLosses());
+    }
+
+    [Fact]
+    public async Task Submit_429WithRetryAfter_WaitsAtLeastRetryAfterBeforeRetrying()
+    {
+        // Arrange
+        var first = 0;
+        this.server.Respond = _ => Task.FromResult(
+            Interlocked.Exchange(ref first, 1) == 0
+                ? new FakeResponse(429, null, new Dictionary<string, string> { ["Retry-After"] = "1" })
+                : FakeResponse.Ok());
+        using var delivery = this.CreateDelivery(FastRetries());
+
+        // Act
+        delivery.Submit([StartSession(SessionId(4))]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var requests = this.server.Requests;
+        Assert.Equal(2, requests.Count);
+        var gap = Stopwatch.GetElapsedTime(requests[0].Timestamp, requests[1].Timestamp);
+        Assert.True(gap >= TimeSpan.FromSeconds(1), "gap was " + gap);
+    }
+
+    [Fact]
+    public async Task Submit_400_CountsAndLogsTheLossWithItsReasonWithoutRetrying()
+    {
+        // Arrange
+        using var listener = new TestEventListener("OpenTelemetry-HoneyHive-Exporter");
+        this.server.Respond = request => Task.FromResult(
+            request.Path.EndsWith("/batch", StringComparison.Ordinal)
+                ? new FakeResponse(400, "{\"statusCode\":400,\"message\":\"Unrecognized key: 'project'\",\"success\":false,\"errorCode\":\"VALIDATION\"}")
+                : FakeResponse.Ok());
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(5);
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "x1", "x2")]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Single(this.server.Requests, r => r.Path.EndsWith("/batch", StringComparison.Ordinal));
+        Assert.Equal((1L, 2L), delivery.GetLosses()["BadRequest"]);
+        var dropped = Assert.Single(listener.Events, e => e.EventName == "CallDropped");
+        var payload = dropped.PayloadNames!.Zip(dropped.Payload!).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("POST", payload["method"]);
+        Assert.Equal("/v1/sessions/" + sessionId + "/events/batch", payload["path"]);
+        Assert.Equal("BadRequest", payload["reason"]);
+        Assert.Equal(400, payload["statusCode"]);
+        Assert.Equal(2, payload["eventCount"]);
+        Assert.Contains("Unrecognized key: 'project'", (string)payload["message"]!, StringComparison.Ordinal);
+        Assert.All(listener.Events, e => Assert.DoesNotContain(ApiKey, string.Join("|", e.Payload ?? []), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_SessionCreateRejected_DropsItsEventsInsteadOfPostingThem()
+    {
+        // Arrange
+        this.server.Respond = request => Task.FromResult(
+            request.Path == "/v1/sessions" ? new FakeResponse(400, "{\"message\":\"bad session\"}") : FakeResponse.Ok());
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(6);
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "o1", "o2", "o3")]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.DoesNotContain(this.server.Requests, r => r.Path.EndsWith("/batch", StringComparison.Ordinal));
+        var losses = delivery.GetLosses();
+        Assert.Equal((1L, 0L), losses["BadRequest"]);
+        Assert.Equal((1L, 3L), losses[HoneyHiveDelivery.SessionNotCreatedReason]);
+    }
+
+    [Fact]
+    public async Task Submit_AlwaysUnavailable_GivesUpAfterMaxAttemptsAndCountsIt()
+    {
+        // Arrange
+        this.server.Respond = _ => Task.FromResult(new FakeResponse(503));
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxAttempts = 3, InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) });
+
+        // Act
+        delivery.Submit([StartSession(SessionId(7))]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Equal(3, this.server.Requests.Count);
+        Assert.Equal((1L, 0L), delivery.GetLosses()[HoneyHiveDelivery.RetriesExhaustedReason]);
+    }
+
+    [Fact]
+    public async Task TrySubmit_QueueFull_RefusesWholeSubmissionAndSubmitThrows()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
+        var accepted = delivery.TrySubmit([StartSession(SessionId(8)), Batch(SessionId(8), "q1")]);
+
+        // Act
+        var refused = delivery.TrySubmit([StartSession(SessionId(9)), Batch(SessionId(9), "q2")]);
+        var thrown = Assert.Throws<InvalidOperationException>(() => delivery.Submit([StartSession(SessionId(9)), Batch(SessionId(9), "q2")]));
+        gate.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(accepted);
+        Assert.False(refused);
+        Assert.Contains("no room", thrown.Message, StringComparison.Ordinal);
+        Assert.True(flushed);
+        Assert.DoesNotContain(this.server.Requests, r => r.Body.Contains(SessionId(9), StringComparison.Ordinal));
+        Assert.Equal(2, this.server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task FlushAsync_ApiNeverAnswers_ReturnsFalseAfterTheTimeout()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(FastRetries());
+        delivery.Submit([StartSession(SessionId(10))]);
+
+        // Act
+        var flushed = await delivery.FlushAsync(TimeSpan.FromMilliseconds(100));
+        gate.SetResult();
+
+        // Assert
+        Assert.False(flushed);
+        Assert.True(await delivery.FlushAsync(Bounded));
+    }
+
+    [Fact]
+    public void Dispose_PendingCalls_DeliversThemFirst()
+    {
+        // Arrange
+        var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(11);
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "d1"), Batch(sessionId, "d2")]);
+
+        // Act
+        delivery.Dispose();
+
+        // Assert
+        Assert.Equal(["d1", "d2"], this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+        Assert.Empty(delivery.GetLosses());
+        Assert.False(delivery.TrySubmit([StartSession(SessionId(12))]));
+    }
+
+    [Fact]
+    public void Dispose_ApiNeverAnswers_StopsAfterShutdownTimeoutAndCountsTheLoss()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        var options = FastRetries();
+        options.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+        var delivery = this.CreateDelivery(options);
+        var sessionId = SessionId(13);
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "s1", "s2")]);
+
+        // Act
+        delivery.Dispose();
+        gate.SetResult();
+
+        // Assert
+        var losses = delivery.GetLosses();
+        Assert.Equal((1L, 0L), losses[HoneyHiveDelivery.ShutdownReason]);
+        Assert.Equal((1L, 2L), losses[HoneyHiveDelivery.SessionNotCreatedReason]);
+    }
+
+    private static HoneyHiveDeliveryOptions FastRetries() => new()
+    {
+        InitialBackoff = TimeSpan.FromMilliseconds(5),
+        MaxBackoff = TimeSpan.FromMilliseconds(50),
+    };
+
+    private static string SessionId(int n) => "00000000-0000-4000-8000-" + n.ToString("D12", CultureInfo.InvariantCulture);
+
+    private static StartSessionCall StartSession(string sessionId) =>
+        new(new SessionStartRequest { SessionId = sessionId, SessionName = "s" });
+
+    private static SessionEventBatchCall Batch(string sessionId, params string[] eventIds) =>
+        new(sessionId, new SessionEventBatchRequest
+        {
+            Events = [.. eventIds.Select(id => new EventRequest { EventId = id, EventType = EventTypes.Tool, Inputs = [] })],
+        });
+
+    private static List<string> EventIds(RecordedRequest request) =>
+        [.. JsonNode.Parse(request.Body)!["events"]!.AsArray().Select(e => (string)e!["event_id"]!)];
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private HoneyHiveDelivery CreateDelivery(HoneyHiveDeliveryOptions options)
+    {
+        var settings = new HoneyHiveConnectionSettings(new ConfigurationBuilder().Build())
+        {
+            ApiKey = ApiKey,
+            BaseUrl = this.server.BaseUrl,
+        };
+        return new HoneyHiveDelivery(new HoneyHiveApiClient(this.httpClient, settings), options);
+    }
+}
