@@ -93,5 +93,17 @@ internal interface IApiCallSink
 {
     /// <summary>Takes the calls of one assembled trace, in order.</summary>
     /// <param name="calls">The calls.</param>
+    /// <exception cref="InvalidOperationException">The sink cannot take the calls now (delivery: its queue is full).</exception>
     void Submit(IReadOnlyList<ApiCall> calls);
+
+    /// <summary>
+    /// Takes the calls of one assembled trace, in order, if the sink has room for all of them; never blocks.
+    /// </summary>
+    /// <param name="calls">The calls.</param>
+    /// <returns><see langword="true"/> if accepted; <see langword="false"/> if refused (nothing was taken).</returns>
+    bool TrySubmit(IReadOnlyList<ApiCall> calls)
+    {
+        this.Submit(calls);
+        return true;
+    }
 }

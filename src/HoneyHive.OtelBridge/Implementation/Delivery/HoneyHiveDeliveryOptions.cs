@@ -1,0 +1,67 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+namespace HoneyHive.OtelBridge.Implementation.Delivery;
+
+/// <summary>Limits of <see cref="HoneyHiveDelivery"/>: queue, concurrency, batching and retries.</summary>
+internal sealed class HoneyHiveDeliveryOptions
+{
+    internal const int DefaultMaxQueuedCalls = 4096;
+    internal const int DefaultMaxConcurrency = 4;
+
+    /// <summary>
+    /// Events per merged batch request. The session batch route stores events one by one and answers 500
+    /// ("partially added") when one fails, after which the whole request is re-sent: 100 keeps each request's
+    /// latency and the cost of such a retry small, while still cutting request count by two orders of magnitude.
+    /// </summary>
+    internal const int DefaultMaxEventsPerBatch = 100;
+
+    /// <summary>
+    /// Bytes per merged batch request. The API documents no size limit; 4 MiB stays under the body limits that
+    /// API gateways and JSON body parsers commonly apply (often 5-10 MiB) and bounds the memory of one request.
+    /// A single event larger than this is still sent, alone.
+    /// </summary>
+    internal const int DefaultMaxBatchBytes = 4 * 1024 * 1024;
+
+    internal const int DefaultMaxAttempts = 6;
+
+    /// <summary>Gets or sets how many calls may wait in memory before <c>Submit</c> refuses more (default 4096).</summary>
+    public int MaxQueuedCalls { get; set; } = DefaultMaxQueuedCalls;
+
+    /// <summary>Gets or sets how many requests may be in flight at once, across sessions (default 4).</summary>
+    public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
+
+    /// <summary>Gets or sets the most events one merged batch request carries (default 100).</summary>
+    public int MaxEventsPerBatch { get; set; } = DefaultMaxEventsPerBatch;
+
+    /// <summary>Gets or sets the most JSON bytes of events one merged batch request carries (default 4 MiB).</summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
+
+    /// <summary>Gets or sets the most attempts per call, the first included (default 6).</summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+
+    /// <summary>Gets or sets the backoff cap of the first retry; it doubles per attempt (default 1 s).</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the largest backoff cap (default 30 s); a longer <c>Retry-After</c> is still honoured.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long one call may be retried in total before it is given up (default 2 min).</summary>
+    public TimeSpan MaxRetryDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how long <c>Dispose</c> waits for queued calls to be delivered (default 10 s).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxQueuedCalls, 1, nameof(this.MaxQueuedCalls));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxConcurrency, 1, nameof(this.MaxConcurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxEventsPerBatch, 1, nameof(this.MaxEventsPerBatch));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxBatchBytes, 1024, nameof(this.MaxBatchBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxAttempts, 1, nameof(this.MaxAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.InitialBackoff, TimeSpan.Zero, nameof(this.InitialBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxBackoff, this.InitialBackoff, nameof(this.MaxBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxRetryDuration, TimeSpan.Zero, nameof(this.MaxRetryDuration));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.ShutdownTimeout, TimeSpan.Zero, nameof(this.ShutdownTimeout));
+    }
+}

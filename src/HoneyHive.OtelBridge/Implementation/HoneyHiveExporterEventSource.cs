@@ -1,0 +1,106 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using HoneyHive.OtelBridge.Implementation.Api;
+
+namespace HoneyHive.OtelBridge.Implementation;
+
+/// <summary>
+/// Self-diagnostics of the exporter and its delivery. The <c>OpenTelemetry-</c> prefix lets the SDK's
+/// <c>OTEL_DIAGNOSTICS.json</c> listener pick it up. No event carries the API key or request headers.
+/// Event ids are sequential and never reused.
+/// </summary>
+[EventSource(Name = "OpenTelemetry-HoneyHive-Exporter")]
+internal sealed class HoneyHiveExporterEventSource : EventSource
+{
+    public static readonly HoneyHiveExporterEventSource Log = new();
+
+    [NonEvent]
+    public void CallDelivered(ApiCall call, int attempts, TimeSpan elapsed)
+    {
+        if (this.IsEnabled(EventLevel.Verbose, EventKeywords.All))
+        {
+            this.CallDelivered(call.Method, call.Path, attempts, elapsed.TotalMilliseconds);
+        }
+    }
+
+    [NonEvent]
+    public void CallRetrying(ApiCall call, HoneyHiveApiException exception, int attempt, TimeSpan delay)
+    {
+        if (this.IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            this.CallRetrying(call.Method, call.Path, exception.Reason.ToString(), exception.StatusCode ?? 0, attempt, delay.TotalMilliseconds);
+        }
+    }
+
+    [NonEvent]
+    public void CallDropped(ApiCall call, string reason, int? statusCode, int eventCount, string message)
+    {
+        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
+        {
+            this.CallDropped(call.Method, call.Path, reason, statusCode ?? 0, eventCount, message);
+        }
+    }
+
+    [NonEvent]
+    public void DeliveryFailed(Exception exception)
+    {
+        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
+        {
+            this.DeliveryFailed(ToInvariantString(exception));
+        }
+    }
+
+    [Event(1, Message = "Delivered {0} {1} after {2} attempt(s) in {3} ms.", Level = EventLevel.Verbose)]
+    public void CallDelivered(string method, string path, int attempts, double elapsedMilliseconds)
+    {
+        this.WriteEvent(1, method, path, attempts, elapsedMilliseconds);
+    }
+
+    [Event(2, Message = "{0} {1} failed ({2}, status {3}) on attempt {4}; retrying in {5} ms.", Level = EventLevel.Warning)]
+    public void CallRetrying(string method, string path, string reason, int statusCode, int attempt, double delayMilliseconds)
+    {
+        this.WriteEvent(2, method, path, reason, statusCode, attempt, delayMilliseconds);
+    }
+
+    [Event(3, Message = "Dropped {0} {1} with {4} event(s): {2} (status {3}). {5}", Level = EventLevel.Error)]
+    public void CallDropped(string method, string path, string reason, int statusCode, int eventCount, string message)
+    {
+        this.WriteEvent(3, method, path, reason, statusCode, eventCount, message);
+    }
+
+    [Event(4, Message = "Delivery queue full: refused {0} call(s); {1} queued of {2}.", Level = EventLevel.Warning)]
+    public void SubmitRejected(int callCount, int queuedCalls, int capacity)
+    {
+        this.WriteEvent(4, callCount, queuedCalls, capacity);
+    }
+
+    [Event(5, Message = "Flush did not finish within {1} ms; {0} call(s) still pending.", Level = EventLevel.Warning)]
+    public void FlushTimedOut(int pendingCalls, double timeoutMilliseconds)
+    {
+        this.WriteEvent(5, pendingCalls, timeoutMilliseconds);
+    }
+
+    [Event(6, Message = "Unexpected delivery failure: {0}", Level = EventLevel.Error)]
+    public void DeliveryFailed(string exception)
+    {
+        this.WriteEvent(6, exception);
+    }
+
+    /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>
+    private static string ToInvariantString(Exception exception)
+    {
+        var ui = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+            return exception.ToString();
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = ui;
+        }
+    }
+}
