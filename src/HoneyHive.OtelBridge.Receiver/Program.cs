@@ -21,6 +21,7 @@ public static class Program
     {
         var root = new RootCommand("honeyhive-bridge: OpenTelemetry to HoneyHive.");
         root.Subcommands.Add(LocalApiCommand.Create());
+        root.Subcommands.Add(SessionsCommand.Create());
         return root;
     }
 }
