@@ -1,0 +1,324 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Google.Protobuf.Collections;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Common.V1;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Trace.V1;
+using HoneyHive.OtelBridge.Implementation.Spans;
+
+namespace HoneyHive.OtelBridge.Implementation.Otlp;
+
+/// <summary>
+/// Turns OTLP trace export requests into <see cref="SpanRecord"/>s (the receiver's front door).
+/// </summary>
+/// <remarks>
+/// Spans are taken or rejected one by one: a span with an invalid trace id (not 16 bytes, or all
+/// zeros), an invalid span id (not 8 bytes, or all zeros) or an invalid parent span id (neither
+/// empty nor 8 bytes) is counted with its reason and its neighbours are still taken. A parent
+/// id of all zeros means "no parent". Links with invalid ids are left out of the record (the span
+/// itself is kept). A top-level attribute value is at depth 1, the elements of an array or
+/// key/value list one deeper; an array or list whose elements would lie deeper than the limit is
+/// replaced by <see cref="DepthLimitMarker"/>, so the conversion never recurses past the limit.
+/// </remarks>
+internal static class OtlpSpanConversionExtensions
+{
+    /// <summary>The default nesting depth of attribute values (a top-level value is depth 1).</summary>
+    public const int DefaultMaxAttributeDepth = 32;
+
+    /// <summary>The string that replaces a value nested deeper than the depth limit.</summary>
+    public const string DepthLimitMarker = "[value nested too deep]";
+
+    /// <summary>How many rejection reasons the error message lists before summarising the rest.</summary>
+    internal const int MaxReasonsInMessage = 10;
+
+    private const int TraceIdLength = 16;
+    private const int SpanIdLength = 8;
+
+    /// <summary>Converts every span of an export request.</summary>
+    /// <param name="request">The OTLP request.</param>
+    /// <param name="maxAttributeDepth">The nesting depth beyond which attribute values become <see cref="DepthLimitMarker"/>.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    public static OtlpConversionResult ToSpanRecords(this ExportTraceServiceRequest request, int maxAttributeDepth = DefaultMaxAttributeDepth)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttributeDepth, 1);
+
+        var capacity = 0;
+        foreach (var resourceSpans in request.ResourceSpans)
+        {
+            foreach (var scopeSpans in resourceSpans.ScopeSpans)
+            {
+                capacity += scopeSpans.Spans.Count;
+            }
+        }
+
+        var spans = new List<SpanRecord>(capacity);
+        var rejected = 0;
+        StringBuilder? reasons = null;
+
+        for (var r = 0; r < request.ResourceSpans.Count; r++)
+        {
+            var resourceSpans = request.ResourceSpans[r];
+            IReadOnlyList<KeyValuePair<string, object?>> resourceAttributes = resourceSpans.Resource is { } resource
+                ? ToKeyValues(resource.Attributes, 1, maxAttributeDepth)
+                : SpanRecord.NoAttributes;
+
+            for (var s = 0; s < resourceSpans.ScopeSpans.Count; s++)
+            {
+                var scopeSpans = resourceSpans.ScopeSpans[s];
+                var scopeName = NullIfEmpty(scopeSpans.Scope?.Name);
+                var scopeVersion = NullIfEmpty(scopeSpans.Scope?.Version);
+
+                for (var i = 0; i < scopeSpans.Spans.Count; i++)
+                {
+                    var span = scopeSpans.Spans[i];
+                    var reason = Validate(span);
+                    if (reason is not null)
+                    {
+                        rejected++;
+                        AppendReason(ref reasons, rejected, r, s, i, reason);
+                        continue;
+                    }
+
+                    spans.Add(ToSpanRecord(span, resourceAttributes, scopeName, scopeVersion, maxAttributeDepth));
+                }
+            }
+        }
+
+        string? errorMessage = null;
+        if (rejected > 0)
+        {
+            if (rejected > MaxReasonsInMessage)
+            {
+                reasons!.Append(CultureInfo.InvariantCulture, $"; and {rejected - MaxReasonsInMessage} more");
+            }
+
+            errorMessage = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Rejected {rejected} of {rejected + spans.Count} spans: {reasons}.");
+        }
+
+        return new OtlpConversionResult(spans, rejected, errorMessage);
+    }
+
+    /// <summary>Converts one attribute value.</summary>
+    /// <param name="value">The OTLP value; <see langword="null"/> or empty gives <see langword="null"/>.</param>
+    /// <param name="maxDepth">The nesting depth beyond which values become <see cref="DepthLimitMarker"/>.</param>
+    /// <returns>A <see cref="SpanRecord"/> attribute value.</returns>
+    internal static object? ToAttributeValue(AnyValue? value, int maxDepth = DefaultMaxAttributeDepth)
+        => ConvertValue(value, 1, maxDepth);
+
+    private static SpanRecord ToSpanRecord(
+        Span span,
+        IReadOnlyList<KeyValuePair<string, object?>> resourceAttributes,
+        string? scopeName,
+        string? scopeVersion,
+        int maxDepth)
+    {
+        var parentSpanId = span.ParentSpanId.Length == SpanIdLength && !IsAllZero(span.ParentSpanId.Span)
+            ? ActivitySpanId.CreateFromBytes(span.ParentSpanId.Span)
+            : default;
+
+        return new SpanRecord
+        {
+            TraceId = ActivityTraceId.CreateFromBytes(span.TraceId.Span),
+            SpanId = ActivitySpanId.CreateFromBytes(span.SpanId.Span),
+            ParentSpanId = parentSpanId,
+            Name = span.Name,
+            Kind = ToActivityKind(span.Kind),
+            StartTimeUnixNano = ToInt64(span.StartTimeUnixNano),
+            EndTimeUnixNano = ToInt64(span.EndTimeUnixNano),
+            StatusCode = ToStatusCode(span.Status?.Code ?? Status.Types.StatusCode.Unset),
+            StatusMessage = NullIfEmpty(span.Status?.Message),
+            Attributes = ToKeyValues(span.Attributes, 1, maxDepth),
+            Events = ToEvents(span.Events, maxDepth),
+            Links = ToLinks(span.Links, maxDepth),
+            ResourceAttributes = resourceAttributes,
+            ScopeName = scopeName,
+            ScopeVersion = scopeVersion,
+        };
+    }
+
+    private static string? Validate(Span span)
+    {
+        var traceId = span.TraceId.Span;
+        if (traceId.Length != TraceIdLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"trace_id must be 16 bytes, got {traceId.Length}");
+        }
+
+        if (IsAllZero(traceId))
+        {
+            return "trace_id is all zeros";
+        }
+
+        var spanId = span.SpanId.Span;
+        if (spanId.Length != SpanIdLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"span_id must be 8 bytes, got {spanId.Length}");
+        }
+
+        if (IsAllZero(spanId))
+        {
+            return "span_id is all zeros";
+        }
+
+        var parentLength = span.ParentSpanId.Length;
+        if (parentLength != 0 && parentLength != SpanIdLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"parent_span_id must be empty or 8 bytes, got {parentLength}");
+        }
+
+        return null;
+    }
+
+    private static void AppendReason(ref StringBuilder? reasons, int rejected, int r, int s, int i, string reason)
+    {
+        if (rejected > MaxReasonsInMessage)
+        {
+            return;
+        }
+
+        reasons ??= new StringBuilder();
+        if (rejected > 1)
+        {
+            reasons.Append("; ");
+        }
+
+        reasons.Append(CultureInfo.InvariantCulture, $"resource_spans[{r}].scope_spans[{s}].spans[{i}]: {reason}");
+    }
+
+    private static SpanEventRecord[] ToEvents(RepeatedField<Span.Types.Event> events, int maxDepth)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new SpanEventRecord[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            result[i] = new SpanEventRecord(e.Name, ToInt64(e.TimeUnixNano), ToKeyValues(e.Attributes, 1, maxDepth));
+        }
+
+        return result;
+    }
+
+    private static SpanLinkRecord[] ToLinks(RepeatedField<Span.Types.Link> links, int maxDepth)
+    {
+        if (links.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new SpanLinkRecord[links.Count];
+        var count = 0;
+        foreach (var link in links)
+        {
+            var traceId = link.TraceId.Span;
+            var spanId = link.SpanId.Span;
+            if (traceId.Length != TraceIdLength || IsAllZero(traceId) || spanId.Length != SpanIdLength || IsAllZero(spanId))
+            {
+                continue;
+            }
+
+            result[count++] = new SpanLinkRecord(
+                ActivityTraceId.CreateFromBytes(traceId),
+                ActivitySpanId.CreateFromBytes(spanId),
+                ToKeyValues(link.Attributes, 1, maxDepth));
+        }
+
+        if (count < result.Length)
+        {
+            Array.Resize(ref result, count);
+        }
+
+        return result;
+    }
+
+    private static KeyValuePair<string, object?>[] ToKeyValues(RepeatedField<KeyValue> values, int depth, int maxDepth)
+    {
+        if (values.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new KeyValuePair<string, object?>[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var kv = values[i];
+            result[i] = new KeyValuePair<string, object?>(kv.Key, ConvertValue(kv.Value, depth, maxDepth));
+        }
+
+        return result;
+    }
+
+    // Recursion is bounded by maxDepth: a value deeper than that is replaced, never descended into.
+    private static object? ConvertValue(AnyValue? value, int depth, int maxDepth)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        switch (value.ValueCase)
+        {
+            case AnyValue.ValueOneofCase.StringValue:
+                return value.StringValue;
+            case AnyValue.ValueOneofCase.BoolValue:
+                return value.BoolValue;
+            case AnyValue.ValueOneofCase.IntValue:
+                return value.IntValue;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                return value.DoubleValue;
+            case AnyValue.ValueOneofCase.BytesValue:
+                return value.BytesValue.ToByteArray();
+            case AnyValue.ValueOneofCase.ArrayValue:
+                if (depth >= maxDepth)
+                {
+                    return DepthLimitMarker;
+                }
+
+                var items = value.ArrayValue.Values;
+                var array = new object?[items.Count];
+                for (var i = 0; i < items.Count; i++)
+                {
+                    array[i] = ConvertValue(items[i], depth + 1, maxDepth);
+                }
+
+                return array;
+            case AnyValue.ValueOneofCase.KvlistValue:
+                return depth >= maxDepth ? DepthLimitMarker : ToKeyValues(value.KvlistValue.Values, depth + 1, maxDepth);
+            case AnyValue.ValueOneofCase.None:
+            default:
+                return null;
+        }
+    }
+
+    private static ActivityKind ToActivityKind(Span.Types.SpanKind kind) => kind switch
+    {
+        Span.Types.SpanKind.Server => ActivityKind.Server,
+        Span.Types.SpanKind.Client => ActivityKind.Client,
+        Span.Types.SpanKind.Producer => ActivityKind.Producer,
+        Span.Types.SpanKind.Consumer => ActivityKind.Consumer,
+        _ => ActivityKind.Internal,
+    };
+
+    private static ActivityStatusCode ToStatusCode(Status.Types.StatusCode code) => code switch
+    {
+        Status.Types.StatusCode.Ok => ActivityStatusCode.Ok,
+        Status.Types.StatusCode.Error => ActivityStatusCode.Error,
+        _ => ActivityStatusCode.Unset,
+    };
+
+    private static long ToInt64(ulong unixNano) => unixNano > long.MaxValue ? long.MaxValue : (long)unixNano;
+
+    private static bool IsAllZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
