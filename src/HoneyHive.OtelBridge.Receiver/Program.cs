@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.CommandLine;
+using HoneyHive.OtelBridge.Receiver.Commands;
 
 namespace HoneyHive.OtelBridge.Receiver;
 
@@ -19,6 +20,7 @@ public static class Program
     internal static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("honeyhive-bridge: OpenTelemetry to HoneyHive.");
+        root.Subcommands.Add(MapCommand.Create());
         return root;
     }
 }

@@ -78,6 +78,9 @@ internal sealed class TraceAssembler
     /// <summary>Gets the number of traces whose mapping threw (their spans are counted here, not lost silently).</summary>
     public long MappingFailures => Interlocked.Read(ref this.mappingFailures);
 
+    /// <summary>Gets the exception of the last trace whose mapping failed, for logging.</summary>
+    public Exception? LastMappingError { get; private set; }
+
     /// <summary>Adds one span.</summary>
     /// <param name="span">The span.</param>
     public void Add(SpanRecord span) => this.Add([span]);
@@ -425,9 +428,10 @@ internal sealed class TraceAssembler
                     calls = TraceMapper.ToCalls(plan, this.options.Mapping);
                 }
 #pragma warning disable CA1031 // One bad trace must not stop the others; it is counted.
-                catch (Exception)
+                catch (Exception ex)
 #pragma warning restore CA1031
                 {
+                    this.LastMappingError = ex;
                     Interlocked.Increment(ref this.mappingFailures);
                     continue;
                 }

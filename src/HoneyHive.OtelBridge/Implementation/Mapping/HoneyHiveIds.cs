@@ -37,7 +37,9 @@ internal static class HoneyHiveIds
     public static string EventIdForSpan(ActivityTraceId traceId, ActivitySpanId spanId)
     {
         Span<byte> bytes = stackalloc byte[24];
-        traceId.CopyTo(bytes);
+
+        // CopyTo fills the whole destination it is given: give each id exactly its own bytes.
+        traceId.CopyTo(bytes[..16]);
         spanId.CopyTo(bytes[16..]);
         return Derive(EventNamespace, bytes);
     }
