@@ -3,8 +3,6 @@
 
 using System.CommandLine;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Mapping;
@@ -72,7 +70,7 @@ internal static class MapCommand
     /// <returns>The exit code: 0, or 2 when some spans were rejected as invalid (they are reported).</returns>
     internal static int Run(TextReader input, TextWriter output, MappingOptions options)
     {
-        var sink = new WritingSink(output);
+        var sink = new ApiCallJsonLinesSink(output);
         var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan, Mapping = options });
         var rejected = 0;
         foreach (var request in OtlpJsonSerializer.ParseLines(input))
@@ -90,28 +88,5 @@ internal static class MapCommand
         assembler.FlushAll();
         output.Flush();
         return rejected > 0 ? 2 : 0;
-    }
-
-    /// <summary>Writes each call as one JSON line.</summary>
-    private sealed class WritingSink(TextWriter output) : IApiCallSink
-    {
-        public void Submit(IReadOnlyList<ApiCall> calls)
-        {
-            foreach (var call in calls)
-            {
-                var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-                using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("method", call.Method);
-                    writer.WriteString("path", call.Path);
-                    writer.WritePropertyName("body");
-                    call.WriteBody(writer);
-                    writer.WriteEndObject();
-                }
-
-                output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
-            }
-        }
     }
 }

@@ -104,6 +104,36 @@ internal sealed class AttributeJson
         return this.ToJson(key, value);
     }
 
+    /// <summary>
+    /// Converts a value that is JSON-serialized as a whole (OpenLLMetry's
+    /// <c>traceloop.entity.input</c>/<c>output</c>): any JSON value, a quoted string included, is
+    /// decoded; text that is not JSON is kept as it is.
+    /// </summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The JSON node.</returns>
+    public JsonNode? ToJsonDecoding(string key, object? value)
+    {
+        if (value is string s && s.Length <= this.options.MaxStringLength)
+        {
+            try
+            {
+                if (JsonNode.Parse(s) is { } parsed)
+                {
+                    return parsed is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                        ? JsonValue.Create(this.Truncate(key, v.GetValue<string>()))
+                        : parsed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: keep the text.
+            }
+        }
+
+        return this.ToJson(key, value);
+    }
+
     /// <summary>Converts a value to a string (for names and messages).</summary>
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The value.</param>

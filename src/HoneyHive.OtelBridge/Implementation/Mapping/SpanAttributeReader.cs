@@ -93,6 +93,10 @@ internal sealed class SpanAttributeReader
         return result;
     }
 
+    /// <summary>Gets a whole-JSON-serialized value (see <see cref="AttributeJson.ToJsonDecoding"/>), marking it used.</summary>
+    public JsonNode? TakeDecoded(string key) =>
+        this.TryTake(key, out var value) && value is not null ? this.Json.ToJsonDecoding(key, value) : null;
+
     /// <summary>Gets the keys that start with <paramref name="prefix"/>, in attribute order.</summary>
     public IEnumerable<string> KeysWithPrefix(string prefix) =>
         this.order.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.Length > prefix.Length);

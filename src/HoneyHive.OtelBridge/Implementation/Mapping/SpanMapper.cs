@@ -43,7 +43,7 @@ internal static class SpanMapper
         ("conversation_id", ["gen_ai.conversation.id"]),
         ("session_id", ["session.id"]),
         ("user_id", ["user.id"]),
-        ("span_kind_name", ["openinference.span.kind", "traceloop.span.kind"]),
+        ("span_kind", ["openinference.span.kind", "traceloop.span.kind"]),
     ];
 
     private static readonly (string Prefix, Func<Buckets, JsonObject> Target)[] BucketMap =
@@ -217,7 +217,7 @@ internal static class SpanMapper
         }
 
         MergeValue(b.Inputs, "input", reader.TakeParsed("input.value"));
-        MergeValue(b.Inputs, "input", reader.TakeParsed("traceloop.entity.input"));
+        MergeValue(b.Inputs, "input", reader.TakeDecoded("traceloop.entity.input"));
         if (eventType == EventTypes.Tool)
         {
             MergeValue(b.Inputs, "arguments", reader.TakeParsed("gen_ai.tool.call.arguments"));
@@ -263,7 +263,7 @@ internal static class SpanMapper
         }
 
         MergeValue(b.Outputs, "output", reader.TakeParsed("output.value"));
-        MergeValue(b.Outputs, "output", reader.TakeParsed("traceloop.entity.output"));
+        MergeValue(b.Outputs, "output", reader.TakeDecoded("traceloop.entity.output"));
         if (eventType == EventTypes.Tool)
         {
             MergeValue(b.Outputs, "result", reader.TakeParsed("gen_ai.tool.call.result"));
@@ -320,6 +320,15 @@ internal static class SpanMapper
             b.Metadata["total_tokens"] = i + o;
         }
 
+        if (reader.TakeParsed("metadata") is JsonObject openInferenceMetadata)
+        {
+            foreach (var pair in openInferenceMetadata.ToList())
+            {
+                openInferenceMetadata.Remove(pair.Key);
+                b.Metadata.TryAdd(pair.Key, pair.Value);
+            }
+        }
+
         b.Metadata["trace_id"] = span.TraceId.ToHexString();
         b.Metadata["span_id"] = span.SpanId.ToHexString();
         if (!span.IsRoot)
@@ -327,7 +336,7 @@ internal static class SpanMapper
             b.Metadata["parent_span_id"] = span.ParentSpanId.ToHexString();
         }
 
-        b.Metadata["span_kind"] = span.Kind switch
+        b.Metadata["otel_span_kind"] = span.Kind switch
         {
             ActivityKind.Client => "client",
             ActivityKind.Server => "server",
