@@ -17,7 +17,7 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class ChatMessages
 {
-    /// <summary>Normalizes a list of messages (or one message) into an array of messages.</summary>
+    /// <summary>Normalizes a list of messages (or one message, or unparsed text) into an array.</summary>
     /// <param name="node">The messages.</param>
     /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
     public static JsonArray? ToList(JsonNode? node)
@@ -34,6 +34,9 @@ internal static class ChatMessages
                 return result;
             case JsonObject obj:
                 return [Normalize(obj)];
+            case JsonValue text:
+                // Text that is not JSON (or was too long to parse): kept, as the only item.
+                return [text.DeepClone()];
             default:
                 return null;
         }
