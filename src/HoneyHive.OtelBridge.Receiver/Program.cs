@@ -22,6 +22,7 @@ public static class Program
         var root = new RootCommand("honeyhive-bridge: OpenTelemetry to HoneyHive.");
         root.Subcommands.Add(LocalApiCommand.Create());
         root.Subcommands.Add(SessionsCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
         return root;
     }
 }

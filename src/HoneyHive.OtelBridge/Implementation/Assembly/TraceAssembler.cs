@@ -1,0 +1,480 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Diagnostics;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Spans;
+
+namespace HoneyHive.OtelBridge.Implementation.Assembly;
+
+/// <summary>
+/// Groups spans by trace and decides when and how they become HoneyHive calls.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A trace is held until its root has arrived and every held span's parent is known (held or
+/// already emitted); then the session call and one event batch go to the sink. A trace still
+/// incomplete after <see cref="TraceAssemblerOptions.RootWait"/> (or pushed out by
+/// <see cref="TraceAssemblerOptions.MaxHeldSpans"/>, or by <see cref="FlushAll"/>) is emitted with
+/// what is there: a session built from its spans if the root is missing, and a stand-in
+/// <c>chain</c> event for each missing parent so that no <c>parent_id</c> dangles.
+/// </para>
+/// <para>
+/// Spans of an emitted trace that arrive later join the same session. A late span that has a
+/// stand-in fills it with <c>PUT /v1/events/{id}</c>; a late root also re-posts its session
+/// (idempotent; the API merges metadata and user properties).
+/// </para>
+/// <para>
+/// Thread-safe. Decisions are made under a short lock; mapping and submission happen outside
+/// it, in decision order, so a session's calls always reach the sink session first.
+/// </para>
+/// </remarks>
+internal sealed class TraceAssembler
+{
+    private readonly object sync = new();
+    private readonly object submitSync = new();
+    private readonly IApiCallSink sink;
+    private readonly TraceAssemblerOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly Dictionary<ActivityTraceId, TraceState> traces = [];
+    private readonly Queue<ActivityTraceId> remembered = new();
+    private readonly Queue<TracePlan> outbox = new();
+    private int heldSpans;
+    private long sequence;
+    private long spansReceived;
+    private long earlyEmissions;
+    private long placeholders;
+    private long mappingFailures;
+
+    public TraceAssembler(IApiCallSink sink, TraceAssemblerOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        this.sink = sink;
+        this.options = options ?? new TraceAssemblerOptions();
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the number of spans held, waiting for their trace to complete.</summary>
+    public int HeldSpanCount
+    {
+        get
+        {
+            lock (this.sync)
+            {
+                return this.heldSpans;
+            }
+        }
+    }
+
+    /// <summary>Gets the number of spans received.</summary>
+    public long SpansReceived => Interlocked.Read(ref this.spansReceived);
+
+    /// <summary>Gets how many times an incomplete trace was emitted (wait over, memory cap, flush).</summary>
+    public long EarlyEmissions => Interlocked.Read(ref this.earlyEmissions);
+
+    /// <summary>Gets the number of stand-in events created for missing parents.</summary>
+    public long PlaceholdersCreated => Interlocked.Read(ref this.placeholders);
+
+    /// <summary>Gets the number of traces whose mapping threw (their spans are counted here, not lost silently).</summary>
+    public long MappingFailures => Interlocked.Read(ref this.mappingFailures);
+
+    /// <summary>Gets the exception of the last trace whose mapping failed, for logging.</summary>
+    public Exception? LastMappingError { get; private set; }
+
+    /// <summary>Adds one span.</summary>
+    /// <param name="span">The span.</param>
+    public void Add(SpanRecord span) => this.Add([span]);
+
+    /// <summary>Adds spans (any traces, any order).</summary>
+    /// <param name="spans">The spans.</param>
+    public void Add(IEnumerable<SpanRecord> spans)
+    {
+        lock (this.sync)
+        {
+            var now = this.timeProvider.GetUtcNow();
+            var touched = new List<TraceState>();
+            foreach (var span in spans)
+            {
+                Interlocked.Increment(ref this.spansReceived);
+                if (!this.traces.TryGetValue(span.TraceId, out var state))
+                {
+                    state = new TraceState(span.TraceId);
+                    this.traces.Add(span.TraceId, state);
+                }
+
+                if (state.Pending.Count == 0)
+                {
+                    state.PendingSince = now;
+                    state.Sequence = ++this.sequence;
+                }
+
+                if (!touched.Contains(state))
+                {
+                    touched.Add(state);
+                }
+
+                if (state.Pending.TryAdd(span.SpanId, span))
+                {
+                    this.heldSpans++;
+                }
+                else
+                {
+                    state.Pending[span.SpanId] = span;
+                }
+            }
+
+            foreach (var state in touched)
+            {
+                if (state.Pending.Count > 0 && CanEmit(state))
+                {
+                    this.Emit(state, force: false);
+                }
+            }
+
+            this.EmitExpiredLocked(now);
+            while (this.heldSpans > this.options.MaxHeldSpans && this.Oldest() is { } oldest)
+            {
+                this.Emit(oldest, force: true);
+            }
+        }
+
+        this.Drain();
+    }
+
+    /// <summary>Emits the traces that have waited longer than <see cref="TraceAssemblerOptions.RootWait"/>.</summary>
+    public void EmitExpired()
+    {
+        lock (this.sync)
+        {
+            this.EmitExpiredLocked(this.timeProvider.GetUtcNow());
+        }
+
+        this.Drain();
+    }
+
+    /// <summary>Emits everything held, oldest trace first.</summary>
+    public void FlushAll()
+    {
+        lock (this.sync)
+        {
+            while (this.Oldest() is { } oldest)
+            {
+                this.Emit(oldest, force: true);
+            }
+        }
+
+        this.Drain();
+    }
+
+    private static bool CanEmit(TraceState state)
+    {
+        var hasRoot = false;
+        foreach (var span in state.Pending.Values)
+        {
+            if (span.IsRoot)
+            {
+                hasRoot = true;
+            }
+            else if (!state.IsKnown(span.ParentSpanId) && span.ParentSpanId != span.SpanId)
+            {
+                return false;
+            }
+        }
+
+        return hasRoot || state.SessionEmitted;
+    }
+
+    private static List<SpanRecord> TopologicalOrder(List<SpanRecord> sorted)
+    {
+        var byId = sorted.ToDictionary(s => s.SpanId);
+        var children = new Dictionary<ActivitySpanId, List<SpanRecord>>();
+        var tops = new List<SpanRecord>();
+        foreach (var span in sorted)
+        {
+            if (!span.IsRoot && span.ParentSpanId != span.SpanId && byId.ContainsKey(span.ParentSpanId))
+            {
+                if (!children.TryGetValue(span.ParentSpanId, out var list))
+                {
+                    children[span.ParentSpanId] = list = [];
+                }
+
+                list.Add(span);
+            }
+            else
+            {
+                tops.Add(span);
+            }
+        }
+
+        var result = new List<SpanRecord>(sorted.Count);
+        var visited = new HashSet<ActivitySpanId>();
+        var stack = new Stack<SpanRecord>();
+        foreach (var top in tops.Concat(sorted))
+        {
+            stack.Push(top);
+            while (stack.Count > 0)
+            {
+                var span = stack.Pop();
+                if (!visited.Add(span.SpanId))
+                {
+                    continue;
+                }
+
+                result.Add(span);
+                if (children.TryGetValue(span.SpanId, out var list))
+                {
+                    for (var i = list.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push(list[i]);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private TraceState? Oldest()
+    {
+        TraceState? oldest = null;
+        foreach (var state in this.traces.Values)
+        {
+            if (state.Pending.Count > 0 && (oldest is null || state.Sequence < oldest.Sequence))
+            {
+                oldest = state;
+            }
+        }
+
+        return oldest;
+    }
+
+    private void EmitExpiredLocked(DateTimeOffset now)
+    {
+        var wait = this.options.RootWait;
+        if (wait == Timeout.InfiniteTimeSpan || wait == TimeSpan.MaxValue)
+        {
+            return;
+        }
+
+        var expired = this.traces.Values
+            .Where(s => s.Pending.Count > 0 && now - s.PendingSince >= wait)
+            .OrderBy(s => s.Sequence)
+            .ToList();
+        foreach (var state in expired)
+        {
+            this.Emit(state, force: true);
+        }
+    }
+
+    private void Emit(TraceState state, bool force)
+    {
+        var complete = CanEmit(state);
+        if (force && !complete)
+        {
+            Interlocked.Increment(ref this.earlyEmissions);
+        }
+
+        var plan = this.BuildPlan(state);
+        this.heldSpans -= state.Pending.Count;
+        state.Pending.Clear();
+        this.outbox.Enqueue(plan);
+
+        if (!state.Remembered)
+        {
+            state.Remembered = true;
+            this.remembered.Enqueue(state.TraceId);
+        }
+
+        while (this.remembered.Count > this.options.MaxRememberedTraces)
+        {
+            var id = this.remembered.Dequeue();
+            if (this.traces.TryGetValue(id, out var old))
+            {
+                old.Remembered = false;
+                if (old.Pending.Count == 0)
+                {
+                    this.traces.Remove(id);
+                }
+            }
+        }
+    }
+
+    private TracePlan BuildPlan(TraceState state)
+    {
+        var sorted = state.Pending.Values
+            .OrderBy(s => s.StartTimeUnixNano)
+            .ThenBy(s => s.SpanId.ToHexString(), StringComparer.Ordinal)
+            .ToList();
+        var root = sorted.Find(s => s.IsRoot);
+        var kind = SessionPlanKind.None;
+        var rootAsEvent = false;
+
+        if (!state.SessionEmitted)
+        {
+            if (root is not null)
+            {
+                var explicitSession = SessionKeys.SessionIdOf(root);
+                state.Grouped = explicitSession is not null;
+                state.SessionId = explicitSession ?? HoneyHiveIds.SessionIdForTrace(state.TraceId);
+                kind = state.Grouped ? SessionPlanKind.Grouped : SessionPlanKind.Root;
+                state.RootSpanId = root.SpanId;
+                state.RootIsSession = !state.Grouped;
+                rootAsEvent = state.Grouped;
+            }
+            else
+            {
+                var explicitSession = sorted.Select(SessionKeys.SessionIdOf).FirstOrDefault(id => id is not null);
+                state.Grouped = explicitSession is not null;
+                state.SessionId = explicitSession ?? HoneyHiveIds.SessionIdForTrace(state.TraceId);
+                kind = SessionPlanKind.Partial;
+            }
+
+            state.SessionEmitted = true;
+        }
+        else if (root is not null)
+        {
+            if (state.RootIsSession && state.RootSpanId == root.SpanId)
+            {
+                // The same root again (re-delivery): re-post its session, idempotently.
+                kind = SessionPlanKind.Root;
+            }
+            else
+            {
+                // A late root: update the session (the API merges metadata and user properties)
+                // and show the root as a chain event, where earlier children may already point.
+                kind = state.Grouped ? SessionPlanKind.Grouped : SessionPlanKind.Root;
+                state.RootSpanId = root.SpanId;
+                state.RootIsSession = false;
+                rootAsEvent = true;
+            }
+        }
+
+        var sessionId = state.SessionId!;
+        var plan = new TracePlan
+        {
+            TraceId = state.TraceId,
+            SessionId = sessionId,
+            SessionKind = kind,
+            SessionSpan = root,
+            PartialSpans = kind == SessionPlanKind.Partial ? sorted : [],
+        };
+
+        foreach (var span in TopologicalOrder(sorted))
+        {
+            if (span.IsRoot && !rootAsEvent)
+            {
+                continue;
+            }
+
+            if (state.Placeholders.Remove(span.SpanId))
+            {
+                state.Emitted.Add(span.SpanId);
+                plan.Updates.Add(span);
+                continue;
+            }
+
+            var parentId = span.IsRoot ? sessionId : this.ParentIdOf(state, span, sorted, plan);
+            state.Emitted.Add(span.SpanId);
+            plan.Events.Add(new PlannedEvent(span, parentId, AsRootEvent: span.IsRoot));
+        }
+
+        return plan;
+    }
+
+    private string ParentIdOf(TraceState state, SpanRecord span, List<SpanRecord> pending, TracePlan plan)
+    {
+        var parent = span.ParentSpanId;
+        if (parent == span.SpanId)
+        {
+            return plan.SessionId;
+        }
+
+        if (state.RootIsSession && parent == state.RootSpanId)
+        {
+            return plan.SessionId;
+        }
+
+        if (state.Pending.ContainsKey(parent) || state.Emitted.Contains(parent) || state.Placeholders.Contains(parent))
+        {
+            return HoneyHiveIds.EventIdForSpan(state.TraceId, parent);
+        }
+
+        // The parent has not arrived: a stand-in chain event takes its place until it does.
+        var children = pending.Where(s => s.ParentSpanId == parent).ToList();
+        state.Placeholders.Add(parent);
+        plan.Placeholders.Add(new PlannedPlaceholder(parent, children.Min(s => s.StartTimeUnixNano), children.Max(s => s.EndTimeUnixNano)));
+        Interlocked.Increment(ref this.placeholders);
+        return HoneyHiveIds.EventIdForSpan(state.TraceId, parent);
+    }
+
+    private void Drain()
+    {
+        lock (this.submitSync)
+        {
+            while (true)
+            {
+                TracePlan? plan;
+                lock (this.sync)
+                {
+                    if (!this.outbox.TryDequeue(out plan))
+                    {
+                        return;
+                    }
+                }
+
+                List<ApiCall> calls;
+                try
+                {
+                    calls = TraceMapper.ToCalls(plan, this.options.Mapping);
+                }
+#pragma warning disable CA1031 // One bad trace must not stop the others; it is counted.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    this.LastMappingError = ex;
+                    Interlocked.Increment(ref this.mappingFailures);
+                    continue;
+                }
+
+                if (calls.Count > 0)
+                {
+                    this.sink.Submit(calls);
+                }
+            }
+        }
+    }
+
+    private sealed class TraceState(ActivityTraceId traceId)
+    {
+        public ActivityTraceId TraceId { get; } = traceId;
+
+        public Dictionary<ActivitySpanId, SpanRecord> Pending { get; } = [];
+
+        public DateTimeOffset PendingSince { get; set; }
+
+        public long Sequence { get; set; }
+
+        public bool Remembered { get; set; }
+
+        public bool SessionEmitted { get; set; }
+
+        public string? SessionId { get; set; }
+
+        public bool Grouped { get; set; }
+
+        public ActivitySpanId RootSpanId { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the root span is the session itself (not an event).</summary>
+        public bool RootIsSession { get; set; }
+
+        public HashSet<ActivitySpanId> Emitted { get; } = [];
+
+        public HashSet<ActivitySpanId> Placeholders { get; } = [];
+
+        public bool IsKnown(ActivitySpanId spanId) =>
+            this.Pending.ContainsKey(spanId)
+            || this.Emitted.Contains(spanId)
+            || this.Placeholders.Contains(spanId)
+            || (this.SessionEmitted && spanId == this.RootSpanId && spanId != default);
+    }
+}

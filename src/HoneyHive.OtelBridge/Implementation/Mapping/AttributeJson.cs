@@ -1,0 +1,201 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HoneyHive.OtelBridge.Implementation.Mapping;
+
+/// <summary>
+/// Turns span attribute values into JSON: arrays and key/value lists become JSON arrays and
+/// objects, bytes become base64 strings, NaN and the infinities become the strings
+/// <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c> (JSON has no such numbers), and a
+/// string longer than the limit is cut with a visible marker and its original length recorded.
+/// </summary>
+internal sealed class AttributeJson
+{
+    private readonly MappingOptions options;
+
+    public AttributeJson(MappingOptions options)
+    {
+        this.options = options;
+    }
+
+    /// <summary>Gets the original lengths of the strings that were truncated, by attribute key.</summary>
+    public JsonObject Truncated { get; } = [];
+
+    /// <summary>Converts an attribute value to JSON.</summary>
+    /// <param name="key">The attribute key (recorded when a string is truncated).</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The JSON node, or <see langword="null"/> for an empty value.</returns>
+    public JsonNode? ToJson(string key, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case string s:
+                return JsonValue.Create(this.Truncate(key, s));
+            case bool b:
+                return JsonValue.Create(b);
+            case double d:
+                return FromDouble(d);
+            case float f:
+                return FromDouble(f);
+            case decimal m:
+                return JsonValue.Create(m);
+            case long or int or short or sbyte or ulong or uint or ushort:
+                return JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+            case byte u8:
+                return JsonValue.Create((long)u8);
+            case byte[] bytes:
+                return JsonValue.Create(this.Truncate(key, Convert.ToBase64String(bytes)));
+            case JsonNode node:
+                return node.DeepClone();
+            case IReadOnlyList<KeyValuePair<string, object?>> list:
+                var obj = new JsonObject();
+                foreach (var pair in list)
+                {
+                    obj[pair.Key] = this.ToJson(key, pair.Value);
+                }
+
+                return obj;
+            case IEnumerable sequence:
+                var array = new JsonArray();
+                foreach (var item in sequence)
+                {
+                    array.Add(this.ToJson(key, item));
+                }
+
+                return array;
+            default:
+                return JsonValue.Create(this.Truncate(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
+        }
+    }
+
+    /// <summary>
+    /// Converts a value that may hold JSON text (messages, tool arguments): a string that parses
+    /// as a JSON object or array becomes that structure; anything else is converted as usual. A
+    /// string longer than the limit is not parsed: it is truncated like any other string.
+    /// </summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The JSON node.</returns>
+    public JsonNode? ToJsonParsingText(string key, object? value)
+    {
+        if (value is string s && s.Length <= this.options.MaxStringLength && LooksLikeJson(s))
+        {
+            try
+            {
+                var parsed = JsonNode.Parse(s);
+                if (parsed is JsonObject or JsonArray)
+                {
+                    return parsed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: keep the text.
+            }
+        }
+
+        return this.ToJson(key, value);
+    }
+
+    /// <summary>
+    /// Converts a value that is JSON-serialized as a whole (OpenLLMetry's
+    /// <c>traceloop.entity.input</c>/<c>output</c>): any JSON value, a quoted string included, is
+    /// decoded; text that is not JSON is kept as it is.
+    /// </summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The JSON node.</returns>
+    public JsonNode? ToJsonDecoding(string key, object? value)
+    {
+        if (value is string s && s.Length <= this.options.MaxStringLength)
+        {
+            try
+            {
+                if (JsonNode.Parse(s) is { } parsed)
+                {
+                    return parsed is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                        ? JsonValue.Create(this.Truncate(key, v.GetValue<string>()))
+                        : parsed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: keep the text.
+            }
+        }
+
+        return this.ToJson(key, value);
+    }
+
+    /// <summary>Converts a value to a string (for names and messages).</summary>
+    /// <param name="key">The attribute key.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The string, or <see langword="null"/>.</returns>
+    public string? ToText(string key, object? value) => value switch
+    {
+        null => null,
+        string s => this.Truncate(key, s),
+        _ => this.ToJson(key, value) is { } node
+            ? (node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString())
+            : null,
+    };
+
+    /// <summary>Cuts a string longer than the limit, marking it and recording its length.</summary>
+    /// <param name="key">The key recorded in <see cref="Truncated"/>.</param>
+    /// <param name="value">The string.</param>
+    /// <returns>The string, cut if needed.</returns>
+    public string Truncate(string key, string value)
+    {
+        var max = this.options.MaxStringLength;
+        if (value.Length <= max)
+        {
+            return value;
+        }
+
+        var keep = Math.Max(0, max - MappingOptions.TruncationMarker.Length);
+        if (keep > 0 && char.IsHighSurrogate(value[keep - 1]))
+        {
+            keep--;
+        }
+
+        if (this.Truncated[key] is not JsonValue previous || previous.GetValue<long>() < value.Length)
+        {
+            this.Truncated[key] = value.Length;
+        }
+
+        return string.Concat(value.AsSpan(0, keep), MappingOptions.TruncationMarker);
+    }
+
+    private static JsonValue FromDouble(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return JsonValue.Create("NaN");
+        }
+
+        if (double.IsPositiveInfinity(d))
+        {
+            return JsonValue.Create("Infinity");
+        }
+
+        if (double.IsNegativeInfinity(d))
+        {
+            return JsonValue.Create("-Infinity");
+        }
+
+        return JsonValue.Create(d);
+    }
+
+    private static bool LooksLikeJson(string s)
+    {
+        var t = s.AsSpan().TrimStart();
+        return t.Length > 0 && (t[0] == '{' || t[0] == '[');
+    }
+}

@@ -1,0 +1,284 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Spans;
+
+namespace HoneyHive.OtelBridge.Implementation.Mapping;
+
+/// <summary>
+/// Turns a <see cref="TracePlan"/> into HoneyHive API calls, in the order they must be sent:
+/// the session (<c>POST /v1/sessions</c>), then one event batch, then event updates. Pure.
+/// </summary>
+internal static class TraceMapper
+{
+    /// <summary>Maps a plan to calls.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="options">The mapping options.</param>
+    /// <returns>The calls.</returns>
+    public static List<ApiCall> ToCalls(TracePlan plan, MappingOptions options)
+    {
+        var calls = new List<ApiCall>();
+        switch (plan.SessionKind)
+        {
+            case SessionPlanKind.Root:
+                calls.Add(new StartSessionCall(RootSession(plan.SessionSpan!, plan.SessionId, options)));
+                break;
+            case SessionPlanKind.Grouped:
+                calls.Add(new StartSessionCall(GroupedSession(plan.SessionSpan!, plan.SessionId, options)));
+                break;
+            case SessionPlanKind.Partial:
+                calls.Add(new StartSessionCall(PartialSession(plan.TraceId, plan.PartialSpans, plan.SessionId, options)));
+                break;
+            default:
+                break;
+        }
+
+        var events = new List<EventRequest>();
+        foreach (var placeholder in plan.Placeholders)
+        {
+            events.Add(Placeholder(plan, placeholder, options));
+        }
+
+        foreach (var planned in plan.Events)
+        {
+            events.Add(Event(planned, plan.SessionId, options));
+        }
+
+        if (events.Count > 0)
+        {
+            calls.Add(new SessionEventBatchCall(plan.SessionId, new SessionEventBatchRequest { Events = events }));
+        }
+
+        foreach (var span in plan.Updates)
+        {
+            calls.Add(new UpdateEventCall(plan.SessionId, HoneyHiveIds.EventIdForSpan(span.TraceId, span.SpanId), Update(span, options)));
+        }
+
+        return calls;
+    }
+
+    /// <summary>
+    /// The root span as the session. The session route takes no <c>metrics</c>, <c>feedback</c>
+    /// or <c>error</c>: the root's values go to <c>metadata.metrics</c>, <c>metadata.feedback</c>
+    /// and <c>metadata.error</c>. Resource attributes go to <c>metadata.resource</c>.
+    /// </summary>
+    /// <param name="root">The root span.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The request.</returns>
+    public static SessionStartRequest RootSession(SpanRecord root, string sessionId, MappingOptions options)
+    {
+        var mapped = SpanMapper.Map(root, options);
+        var metadata = mapped.Metadata;
+        if (mapped.Metrics.Count > 0)
+        {
+            metadata["metrics"] = mapped.Metrics;
+        }
+
+        if (mapped.Feedback.Count > 0)
+        {
+            metadata["feedback"] = mapped.Feedback;
+        }
+
+        if (mapped.Error is not null)
+        {
+            metadata["error"] = mapped.Error;
+        }
+
+        AddResource(metadata, root, options);
+        return new SessionStartRequest
+        {
+            SessionId = sessionId,
+            SessionName = mapped.SessionName ?? mapped.EventName,
+            Source = mapped.Source,
+            StartTime = mapped.StartTime,
+            EndTime = mapped.EndTime,
+            Duration = mapped.Duration,
+            Config = NullIfEmpty(mapped.Config),
+            Inputs = mapped.Inputs,
+            Outputs = NullIfEmpty(mapped.Outputs),
+            Metadata = metadata,
+            UserProperties = NullIfEmpty(mapped.UserProperties),
+        };
+    }
+
+    /// <summary>
+    /// A session named by a session attribute: it spans several traces, so only what belongs to the
+    /// whole session is sent (name, source, start time, user properties); the trace's root
+    /// carries the rest as a <c>chain</c> event. Re-posting merges, so every trace may send it.
+    /// </summary>
+    /// <param name="root">The trace's root span.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The request.</returns>
+    public static SessionStartRequest GroupedSession(SpanRecord root, string sessionId, MappingOptions options)
+    {
+        var mapped = SpanMapper.Map(root, options);
+        return new SessionStartRequest
+        {
+            SessionId = sessionId,
+            SessionName = mapped.SessionName ?? mapped.EventName,
+            Source = mapped.Source,
+            StartTime = mapped.StartTime,
+            Inputs = [],
+            UserProperties = NullIfEmpty(mapped.UserProperties),
+        };
+    }
+
+    /// <summary>
+    /// A session for a trace whose root has not arrived: named by <c>honeyhive.session_name</c> or
+    /// the earliest span, timed from the earliest start to the latest end.
+    /// </summary>
+    /// <param name="traceId">The trace id.</param>
+    /// <param name="spans">The spans that are there.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The request.</returns>
+    public static SessionStartRequest PartialSession(System.Diagnostics.ActivityTraceId traceId, IReadOnlyList<SpanRecord> spans, string sessionId, MappingOptions options)
+    {
+        var earliest = spans.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.SpanId.ToHexString(), StringComparer.Ordinal).First();
+        var mapped = SpanMapper.Map(earliest, options);
+        var sessionName = spans.Select(s => SpanMapper.Map(s, options).SessionName).FirstOrDefault(n => n is not null);
+        var start = spans.Min(s => s.StartTimeUnixNano);
+        var end = spans.Max(s => s.EndTimeUnixNano);
+        var metadata = new JsonObject
+        {
+            ["trace_id"] = traceId.ToHexString(),
+            ["root_span_missing"] = true,
+        };
+        AddResource(metadata, earliest, options);
+        return new SessionStartRequest
+        {
+            SessionId = sessionId,
+            SessionName = sessionName ?? mapped.EventName,
+            Source = mapped.Source,
+            StartTime = start / 1_000_000,
+            EndTime = end / 1_000_000,
+            Duration = Math.Max(0, end - start) / 1_000_000.0,
+            Inputs = [],
+            Metadata = metadata,
+        };
+    }
+
+    /// <summary>A span as an event.</summary>
+    /// <param name="planned">The span and its parent.</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The request.</returns>
+    public static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options)
+    {
+        var span = planned.Span;
+        var mapped = SpanMapper.Map(span, options);
+        var eventType = mapped.EventType;
+        if (planned.AsRootEvent)
+        {
+            // A trace root inside a grouped (or already created) session is a chain, unless the
+            // span says explicitly what it is.
+            var explicitType = span.Attributes.LastOrDefault(a => a.Key is "honeyhive_event_type" or "honeyhive.event_type").Value as string;
+            eventType = explicitType is EventTypes.Model or EventTypes.Tool ? explicitType : EventTypes.Chain;
+            AddResource(mapped.Metadata, span, options);
+        }
+
+        return new EventRequest
+        {
+            EventId = HoneyHiveIds.EventIdForSpan(span.TraceId, span.SpanId),
+            ParentId = planned.ParentId,
+            EventType = eventType,
+            EventName = mapped.EventName,
+            Source = mapped.Source,
+            StartTime = mapped.StartTime,
+            EndTime = mapped.EndTime,
+            Duration = mapped.Duration,
+            Config = NullIfEmpty(mapped.Config),
+            Inputs = mapped.Inputs,
+            Outputs = NullIfEmpty(mapped.Outputs),
+            Error = mapped.Error,
+            Metadata = mapped.Metadata,
+            Metrics = NullIfEmpty(mapped.Metrics),
+            Feedback = NullIfEmpty(mapped.Feedback),
+            UserProperties = NullIfEmpty(mapped.UserProperties),
+        };
+    }
+
+    /// <summary>
+    /// The fields of a late span that fills its placeholder. <c>PUT /v1/events/{id}</c> changes
+    /// outputs, config, metadata, metrics, feedback, user properties and duration; what it cannot
+    /// change (name, type, inputs, error, times) goes to <c>metadata.late_span</c>.
+    /// </summary>
+    /// <param name="span">The span.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The update.</returns>
+    public static EventUpdateRequest Update(SpanRecord span, MappingOptions options)
+    {
+        var mapped = SpanMapper.Map(span, options);
+        var late = new JsonObject
+        {
+            ["event_name"] = mapped.EventName,
+            ["event_type"] = span.IsRoot ? EventTypes.Chain : mapped.EventType,
+            ["inputs"] = mapped.Inputs,
+            ["start_time"] = mapped.StartTime,
+            ["end_time"] = mapped.EndTime,
+        };
+        if (mapped.Error is not null)
+        {
+            late["error"] = mapped.Error;
+        }
+
+        mapped.Metadata["late_span"] = late;
+        mapped.Metadata["placeholder"] = false;
+        return new EventUpdateRequest
+        {
+            Outputs = mapped.Outputs,
+            Config = NullIfEmpty(mapped.Config),
+            Metadata = mapped.Metadata,
+            Metrics = NullIfEmpty(mapped.Metrics),
+            Feedback = NullIfEmpty(mapped.Feedback),
+            UserProperties = NullIfEmpty(mapped.UserProperties),
+            Duration = mapped.Duration,
+        };
+    }
+
+    private static EventRequest Placeholder(TracePlan plan, PlannedPlaceholder placeholder, MappingOptions options)
+    {
+        var hex = placeholder.SpanId.ToHexString();
+        return new EventRequest
+        {
+            EventId = HoneyHiveIds.EventIdForSpan(plan.TraceId, placeholder.SpanId),
+            ParentId = plan.SessionId,
+            EventType = EventTypes.Chain,
+            EventName = "missing span " + hex,
+            Source = options.Source,
+            StartTime = placeholder.StartTimeUnixNano / 1_000_000,
+            EndTime = placeholder.EndTimeUnixNano / 1_000_000,
+            Duration = Math.Max(0, placeholder.EndTimeUnixNano - placeholder.StartTimeUnixNano) / 1_000_000.0,
+            Inputs = [],
+            Metadata = new JsonObject
+            {
+                ["trace_id"] = plan.TraceId.ToHexString(),
+                ["span_id"] = hex,
+                ["placeholder"] = true,
+            },
+        };
+    }
+
+    private static void AddResource(JsonObject metadata, SpanRecord span, MappingOptions options)
+    {
+        if (span.ResourceAttributes.Count == 0)
+        {
+            return;
+        }
+
+        var json = new AttributeJson(options);
+        var resource = new JsonObject();
+        foreach (var pair in span.ResourceAttributes)
+        {
+            resource[pair.Key] = json.ToJson("resource." + pair.Key, pair.Value);
+        }
+
+        metadata["resource"] = resource;
+    }
+
+    private static JsonObject? NullIfEmpty(JsonObject value) => value.Count == 0 ? null : value;
+}

@@ -1,0 +1,205 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Tests.Implementation.Mapping;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Assembly;
+
+public sealed class TraceAssemblerTests
+{
+    private static readonly string SessionId = HoneyHiveIds.SessionIdForTrace(TestSpans.Trace);
+
+    [Fact]
+    public void Add_ChildrenThenRoot_HoldsUntilRootThenSessionBeforeEvents()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink);
+
+        // Act
+        assembler.Add([TestSpans.Span(3, 2, "grandchild"), TestSpans.Span(2, 1, "child")]);
+        var heldBeforeRoot = sink.Calls.Count;
+        assembler.Add(TestSpans.Span(1, 0, "root"));
+
+        // Assert
+        Assert.Equal(0, heldBeforeRoot);
+        Assert.Equal(2, sink.Calls.Count);
+        var start = Assert.IsType<StartSessionCall>(sink.Calls[0]);
+        Assert.Equal(SessionId, start.SessionId);
+        Assert.Equal("root", start.Request.SessionName);
+        var batch = Assert.IsType<SessionEventBatchCall>(sink.Calls[1]);
+        Assert.Equal(["child", "grandchild"], batch.Request.Events.Select(e => e.EventName));
+        Assert.Equal(SessionId, batch.Request.Events[0].ParentId);
+        Assert.Equal(HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(2)), batch.Request.Events[1].ParentId);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+        Assert.Equal(0, assembler.HeldSpanCount);
+    }
+
+    [Fact]
+    public void EmitExpired_RootMissingAfterWait_PartialSessionAndStandInForMissingParent()
+    {
+        // Arrange
+        var time = new ManualTimeProvider();
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromSeconds(30) }, time);
+        assembler.Add([TestSpans.Span(2, 1, "child"), TestSpans.Span(3, 2, "grandchild")]);
+
+        // Act
+        time.Advance(TimeSpan.FromSeconds(29));
+        assembler.EmitExpired();
+        var beforeWait = sink.Calls.Count;
+        time.Advance(TimeSpan.FromSeconds(1));
+        assembler.EmitExpired();
+
+        // Assert
+        Assert.Equal(0, beforeWait);
+        var start = Assert.IsType<StartSessionCall>(sink.Calls[0]);
+        Assert.Equal("child", start.Request.SessionName);
+        Assert.True((bool)start.Request.Metadata!["root_span_missing"]!);
+        var batch = Assert.IsType<SessionEventBatchCall>(sink.Calls[1]);
+        var standIn = batch.Request.Events[0];
+        Assert.Equal(HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(1)), standIn.EventId);
+        Assert.Equal(EventTypes.Chain, standIn.EventType);
+        Assert.Equal(SessionId, standIn.ParentId);
+        Assert.Equal(standIn.EventId, batch.Request.Events[1].ParentId);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+        Assert.Equal(1, assembler.EarlyEmissions);
+    }
+
+    [Fact]
+    public void Add_LateRootAfterWait_UpdatesSessionAndFillsStandIn()
+    {
+        // Arrange
+        var time = new ManualTimeProvider();
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromSeconds(30) }, time);
+        assembler.Add(TestSpans.Span(2, 1, "child"));
+        time.Advance(TimeSpan.FromSeconds(31));
+        assembler.EmitExpired();
+        var emittedBeforeRoot = sink.Calls.Count;
+
+        // Act
+        assembler.Add(TestSpans.Span(1, 0, "root", ("input.value", "question"), ("honeyhive_user_properties.user_id", "u-1")));
+
+        // Assert
+        var late = sink.Calls.Skip(emittedBeforeRoot).ToList();
+        var session = Assert.IsType<StartSessionCall>(late[0]);
+        Assert.Equal(SessionId, session.SessionId);
+        Assert.Equal("u-1", (string?)session.Request.UserProperties!["user_id"]);
+        var update = Assert.IsType<UpdateEventCall>(late[1]);
+        Assert.Equal(HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(1)), update.EventId);
+        Assert.Equal("PUT", update.Method);
+        Assert.Equal("root", (string?)update.Request.Metadata!["late_span"]!["event_name"]);
+        Assert.Equal("question", (string?)update.Request.Metadata!["late_span"]!["inputs"]!["input"]);
+        Assert.Equal(2, late.Count);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+    }
+
+    [Fact]
+    public void Add_LateChildOfEmittedTrace_JoinsSessionWithoutNewSession()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink);
+        assembler.Add([TestSpans.Span(2, 1, "child"), TestSpans.Span(1, 0, "root")]);
+        var before = sink.Calls.Count;
+
+        // Act
+        assembler.Add([TestSpans.Span(4, 3, "late grandchild"), TestSpans.Span(3, 2, "late child")]);
+
+        // Assert
+        var late = Assert.IsType<SessionEventBatchCall>(Assert.Single(sink.Calls.Skip(before)));
+        Assert.Equal(SessionId, late.SessionId);
+        Assert.Equal(HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(2)), late.Request.Events[0].ParentId);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+    }
+
+    [Fact]
+    public void Add_RootWithSessionAttribute_RootBecomesChainEventInNamedSession()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink);
+
+        // Act
+        assembler.Add([TestSpans.Span(2, 1, "chat", ("gen_ai.operation.name", "chat")), TestSpans.Span(1, 0, "turn", ("honeyhive.session_id", "conversation-7"))]);
+
+        // Assert
+        var expectedSession = HoneyHiveIds.SessionIdForKey("conversation-7");
+        Assert.Equal(expectedSession, Assert.IsType<StartSessionCall>(sink.Calls[0]).SessionId);
+        var events = Assert.IsType<SessionEventBatchCall>(sink.Calls[1]).Request.Events;
+        Assert.Equal(EventTypes.Chain, events[0].EventType);
+        Assert.Equal(expectedSession, events[0].ParentId);
+        Assert.Equal(events[0].EventId, events[1].ParentId);
+        Assert.Equal(EventTypes.Model, events[1].EventType);
+    }
+
+    [Fact]
+    public void Add_OverSpanCap_OldestTraceEmittedEarlyNothingDropped()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { MaxHeldSpans = 3, RootWait = Timeout.InfiniteTimeSpan });
+        var traces = Enumerable.Range(1, 3).Select(i => System.Diagnostics.ActivityTraceId.CreateFromString($"{i:x32}")).ToList();
+
+        // Act
+        assembler.Add([TestSpans.Span(traces[0], 2, 1, "a"), TestSpans.Span(traces[0], 3, 1, "b")]);
+        assembler.Add([TestSpans.Span(traces[1], 2, 1, "c")]);
+        var afterThree = sink.Calls.Count;
+        assembler.Add([TestSpans.Span(traces[2], 2, 1, "d")]);
+
+        // Assert
+        Assert.Equal(0, afterThree);
+        var start = Assert.IsType<StartSessionCall>(sink.Calls[0]);
+        Assert.Equal(HoneyHiveIds.SessionIdForTrace(traces[0]), start.SessionId);
+        Assert.Equal(2, assembler.HeldSpanCount);
+        assembler.FlushAll();
+        Assert.Equal(0, assembler.HeldSpanCount);
+        Assert.Equal(4 + 3, CallInvariants.EventsById(sink.Calls).Count); // 4 spans, and 3 stand-ins for the roots that never came
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+    }
+
+    [Fact]
+    public void FlushAll_HeldTraces_EmitsEverythingOldestFirst()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan });
+        var first = System.Diagnostics.ActivityTraceId.CreateFromString($"{1:x32}");
+        var second = System.Diagnostics.ActivityTraceId.CreateFromString($"{2:x32}");
+        assembler.Add(TestSpans.Span(first, 2, 1, "x"));
+        assembler.Add(TestSpans.Span(second, 2, 1, "y"));
+
+        // Act
+        assembler.FlushAll();
+
+        // Assert
+        Assert.Equal(
+            [HoneyHiveIds.SessionIdForTrace(first), HoneyHiveIds.SessionIdForTrace(first), HoneyHiveIds.SessionIdForTrace(second), HoneyHiveIds.SessionIdForTrace(second)],
+            sink.Calls.Select(c => c.SessionId));
+        Assert.Equal(0, assembler.HeldSpanCount);
+    }
+
+    [Fact]
+    public void Add_ManyThreads_EverySessionPrecedesItsEvents()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.Zero });
+        var traces = Enumerable.Range(1, 40).Select(i => System.Diagnostics.ActivityTraceId.CreateFromString($"{i:x32}")).ToList();
+
+        // Act: every span on its own, from several threads, with no wait: late spans and stand-ins everywhere.
+        Parallel.ForEach(
+            traces.SelectMany(t => Enumerable.Range(1, 5).Select(i => TestSpans.Span(t, i, i == 1 ? 0 : i - 1, "s" + i))),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            span => assembler.Add(span));
+        assembler.FlushAll();
+
+        // Assert
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+        Assert.Equal(200, assembler.SpansReceived);
+    }
+}

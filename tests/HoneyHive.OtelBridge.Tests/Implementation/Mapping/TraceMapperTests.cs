@@ -1,0 +1,85 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Otlp;
+using Xunit.Abstractions;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Mapping;
+
+public sealed class TraceMapperTests(ITestOutputHelper output)
+{
+    private static readonly string GoldenDirectory = Path.Combine(AppContext.BaseDirectory, "Implementation", "Mapping", "Golden");
+
+    [Theory]
+    [InlineData("genai-agent")]
+    [InlineData("semantic-kernel")]
+    [InlineData("openinference")]
+    [InlineData("openllmetry")]
+    [InlineData("honeyhive-sdk")]
+    [InlineData("web-request")]
+    [InlineData("failing-tool")]
+    [InlineData("conversation")]
+    public void ToCalls_GoldenTrace_MatchesGoldenFile(string name)
+    {
+        // Arrange
+        using var input = new StreamReader(Path.Combine(GoldenDirectory, name + ".otlp.json"));
+        var expected = File.ReadAllLines(Path.Combine(GoldenDirectory, name + ".golden.json"))
+            .Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l))
+            .ToList();
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan });
+
+        // Act
+        foreach (var request in OtlpJsonSerializer.ParseLines(input))
+        {
+            assembler.Add(request.ToSpanRecords().Spans);
+        }
+
+        assembler.FlushAll();
+        var actual = sink.Calls.Select(c => (JsonNode?)TestSpans.Line(c)).ToList();
+
+        // Assert
+        Assert.Equal(0, assembler.MappingFailures);
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            if (!JsonNode.DeepEquals(expected[i], actual[i]))
+            {
+                output.WriteLine($"call {i} differs:");
+                foreach (var line in JsonDiff.Describe(expected[i], actual[i], "$"))
+                {
+                    output.WriteLine("  " + line);
+                }
+
+                output.WriteLine("actual: " + actual[i]!.ToJsonString());
+            }
+
+            Assert.True(JsonNode.DeepEquals(expected[i], actual[i]), $"call {i} of {name} differs from the golden file (diff in the test output)");
+        }
+    }
+
+    [Fact]
+    public void RootSession_RootWithMetricsFeedbackError_MovesThemToMetadataAndSendsOnlyAllowedFields()
+    {
+        // Arrange
+        var root = TestSpans.WithStatus(
+            TestSpans.Span(1, 0, "root", ("honeyhive_metrics.score", 0.5), ("honeyhive_feedback.ok", true)),
+            System.Diagnostics.ActivityStatusCode.Error,
+            "boom");
+
+        // Act
+        var body = TestSpans.Body(new StartSessionCall(TraceMapper.RootSession(root, "s", MappingOptions.Default)));
+
+        // Assert
+        string[] allowed = ["session_id", "session_name", "event_name", "source", "start_time", "end_time", "duration", "config", "inputs", "outputs", "metadata", "user_properties", "children_ids"];
+        Assert.All(body, p => Assert.Contains(p.Key, allowed));
+        Assert.Equal(0.5, (double)body["metadata"]!["metrics"]!["score"]!);
+        Assert.True((bool)body["metadata"]!["feedback"]!["ok"]!);
+        Assert.Equal("boom", (string?)body["metadata"]!["error"]);
+    }
+}
