@@ -51,9 +51,29 @@ internal sealed class BridgePipeline : IDisposable
     public bool IsSaturated =>
         this.delivery.PendingCalls >= this.options.Delivery.MaxQueuedCalls * this.options.SaturationThreshold;
 
-    /// <summary>Takes span records from a front door.</summary>
+    /// <summary>Takes span records from a front door, unconditionally.</summary>
     /// <param name="spans">The spans.</param>
     public void Add(IEnumerable<SpanRecord> spans) => this.assembler.Add(spans);
+
+    /// <summary>
+    /// Takes span records from a front door unless the bridge cannot take more. This is the call a front door
+    /// acknowledges on: when it returns <see langword="true"/> the spans are the pipeline's responsibility; when it
+    /// returns <see langword="false"/> nothing was taken and the front door answers with a retryable status
+    /// (OTLP <c>UNAVAILABLE</c> with <c>RetryInfo</c>, HTTP 503 with <c>Retry-After</c>).
+    /// </summary>
+    /// <param name="spans">The spans of one export request.</param>
+    /// <returns>Whether the spans were taken.</returns>
+    public bool TryAccept(IReadOnlyList<SpanRecord> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        if (Volatile.Read(ref this.disposed) != 0 || this.IsSaturated)
+        {
+            return false;
+        }
+
+        this.assembler.Add(spans);
+        return true;
+    }
 
     /// <summary>Emits every trace held (a missing root gets a session built from what is there) and waits until
     /// delivery has sent everything, or the timeout passes.</summary>
