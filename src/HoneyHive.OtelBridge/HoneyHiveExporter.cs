@@ -56,6 +56,10 @@ public sealed class HoneyHiveExporter : BaseExporter<Activity>
             new HoneyHiveConnectionSettings(new ConfigurationBuilder().Build()) { ApiKey = options.ApiKey, BaseUrl = options.Endpoint });
     }
 
+    /// <summary>Gets the delivery limits the pipeline is created with on the first batch (tests may change them
+    /// before that).</summary>
+    internal HoneyHiveDeliveryOptions DeliveryOptions => this.deliveryOptions;
+
     /// <summary>Gets the pipeline once the first batch created it (tests).</summary>
     internal BridgePipeline? Pipeline => Volatile.Read(ref this.pipeline);
 

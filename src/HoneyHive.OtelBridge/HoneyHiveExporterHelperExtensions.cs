@@ -78,7 +78,7 @@ public static class HoneyHiveExporterHelperExtensions
         }
 
         var batch = options.BatchExportProcessorOptions;
-        return new BatchActivityExportProcessor(
+        return new FlushingBatchActivityExportProcessor(
             exporter,
             batch.MaxQueueSize,
             batch.ScheduledDelayMilliseconds,
