@@ -14,7 +14,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Api;
 /// <summary>
 /// Encoding a 100-event batch body. The baseline is reflection-based
 /// <see cref="JsonSerializer"/> with the same settings as <see cref="HoneyHiveJsonContext"/>;
-/// then the source-generated context, <see cref="ApiCall.GetBodyUtf8"/> (what delivery sends)
+/// then the source-generated context, <see cref="ApiCall.GetBodyUtf8"/> (what delivery sends) before
+/// and after pooling its buffers,
 /// and <see cref="ApiCall.WriteBody"/> into a reused buffer.
 /// </summary>
 [MemoryDiagnoser]
@@ -49,6 +50,22 @@ public class ApiCallBenchmarks
     [Benchmark]
     public byte[] Serialize_SourceGenerated() =>
         JsonSerializer.SerializeToUtf8Bytes(this.call.Request, HoneyHiveJsonContext.Default.SessionEventBatchRequest);
+
+    /// <summary>
+    /// <see cref="ApiCall.GetBodyUtf8"/> as it was before pooling (commit 22d444a): a growing
+    /// <see cref="ArrayBufferWriter{T}"/> from 1 KB, then a copy.
+    /// </summary>
+    [Benchmark]
+    public byte[] GetBodyUtf8_Before()
+    {
+        var growing = new ArrayBufferWriter<byte>(1024);
+        using (var json = new Utf8JsonWriter(growing))
+        {
+            this.call.WriteBody(json);
+        }
+
+        return growing.WrittenSpan.ToArray();
+    }
 
     [Benchmark]
     public byte[] GetBodyUtf8() => this.call.GetBodyUtf8();
