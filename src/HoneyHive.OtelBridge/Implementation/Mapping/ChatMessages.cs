@@ -1,7 +1,6 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -17,114 +16,48 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class ChatMessages
 {
-    /// <summary>Normalizes a list of messages (or one message, or unparsed text) into an array.</summary>
+    /// <summary>
+    /// Normalizes a list of messages (or one message, or unparsed text) into an array. The node is
+    /// taken over when it has no parent (a freshly parsed or built value, as every mapping caller
+    /// passes): its items move into the result instead of being copied, and the node must not be
+    /// used afterwards. A node that belongs to another tree is copied first.
+    /// </summary>
     /// <param name="node">The messages.</param>
     /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
     public static JsonArray? ToList(JsonNode? node)
     {
+        if (node?.Parent is not null)
+        {
+            node = node.DeepClone();
+        }
+
         switch (node)
         {
             case JsonArray array when array.Count > 0:
-                var result = new JsonArray();
-                foreach (var item in array)
+                // Reuse the array: detach its items, then add each back normalized.
+                var items = new JsonNode?[array.Count];
+                ((ICollection<JsonNode?>)array).CopyTo(items, 0);
+                array.Clear();
+                foreach (var item in items)
                 {
-                    result.Add(Normalize(item));
+                    array.Add(NormalizeOwned(item));
                 }
 
-                return result;
+                return array;
             case JsonObject obj:
-                return [Normalize(obj)];
+                return [NormalizeOwned(obj)];
             case JsonValue text:
                 // Text that is not JSON (or was too long to parse): kept, as the only item.
-                return [text.DeepClone()];
+                return [text];
             default:
                 return null;
         }
     }
 
-    /// <summary>Normalizes one message.</summary>
+    /// <summary>Normalizes one message (a copy; <paramref name="node"/> is left as it is).</summary>
     /// <param name="node">The message.</param>
     /// <returns>The message.</returns>
-    public static JsonNode? Normalize(JsonNode? node)
-    {
-        if (node is not JsonObject message)
-        {
-            return node?.DeepClone();
-        }
-
-        if (message["parts"] is not JsonArray parts)
-        {
-            return message.DeepClone();
-        }
-
-        var result = new JsonObject();
-        foreach (var pair in message)
-        {
-            if (pair.Key != "parts")
-            {
-                result[pair.Key] = pair.Value?.DeepClone();
-            }
-        }
-
-        var text = new StringBuilder();
-        var hasText = false;
-        var toolCalls = new JsonArray();
-        var others = new JsonArray();
-        foreach (var part in parts)
-        {
-            var type = part is JsonObject p && p["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String
-                ? t.GetValue<string>()
-                : null;
-            switch (type)
-            {
-                case "text":
-                    if (hasText)
-                    {
-                        text.Append('\n');
-                    }
-
-                    text.Append(AsText(part!["content"]));
-                    hasText = true;
-                    break;
-                case "tool_call":
-                    toolCalls.Add(new JsonObject
-                    {
-                        ["id"] = part!["id"]?.DeepClone(),
-                        ["type"] = "function",
-                        ["function"] = new JsonObject
-                        {
-                            ["name"] = part["name"]?.DeepClone(),
-                            ["arguments"] = part["arguments"]?.DeepClone(),
-                        },
-                    });
-                    break;
-                case "tool_call_response":
-                    result["tool_call_id"] = part!["id"]?.DeepClone();
-                    result["content"] = part["response"]?.DeepClone();
-                    break;
-                default:
-                    others.Add(part?.DeepClone());
-                    break;
-            }
-        }
-
-        if (hasText)
-        {
-            result["content"] = text.ToString();
-        }
-
-        if (toolCalls.Count > 0)
-        {
-            result["tool_calls"] = toolCalls;
-        }
-
-        if (others.Count > 0)
-        {
-            result["parts"] = others;
-        }
-
-        return result;
-    }
+    public static JsonNode? Normalize(JsonNode? node) => NormalizeOwned(node?.DeepClone());
 
     /// <summary>
     /// Turns <c>gen_ai.system_instructions</c> (a parts array or text) into a system message.
@@ -139,6 +72,115 @@ internal static class ChatMessages
         }
 
         return new JsonObject { ["role"] = "system", ["content"] = instructions.DeepClone() };
+    }
+
+    /// <summary>Normalizes a message that has no parent, reusing its nodes instead of copying them.</summary>
+    private static JsonNode? NormalizeOwned(JsonNode? node)
+    {
+        if (node is not JsonObject message || message["parts"] is not JsonArray parts)
+        {
+            return node;
+        }
+
+        // Detach everything, then rebuild the message in place: its other properties in their
+        // order, then the fields the parts give.
+        var pairs = new KeyValuePair<string, JsonNode?>[message.Count];
+        ((ICollection<KeyValuePair<string, JsonNode?>>)message).CopyTo(pairs, 0);
+        message.Clear();
+        foreach (var pair in pairs)
+        {
+            if (pair.Key != "parts")
+            {
+                message[pair.Key] = pair.Value;
+            }
+        }
+
+        var partList = new JsonNode?[parts.Count];
+        ((ICollection<JsonNode?>)parts).CopyTo(partList, 0);
+        parts.Clear();
+
+        JsonNode? singleText = null;
+        List<string>? texts = null;
+        var textCount = 0;
+        JsonArray? toolCalls = null;
+        var others = parts;
+        foreach (var part in partList)
+        {
+            var p = part as JsonObject;
+            var type = p?["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String
+                ? t.GetValue<string>()
+                : null;
+            switch (type)
+            {
+                case "text":
+                    var content = Take(p!, "content");
+                    textCount++;
+                    if (textCount == 1)
+                    {
+                        singleText = content;
+                    }
+                    else
+                    {
+                        texts ??= [AsText(singleText)];
+                        texts.Add(AsText(content));
+                    }
+
+                    break;
+                case "tool_call":
+                    (toolCalls ??= []).Add(new JsonObject
+                    {
+                        ["id"] = Take(p!, "id"),
+                        ["type"] = "function",
+                        ["function"] = new JsonObject
+                        {
+                            ["name"] = Take(p!, "name"),
+                            ["arguments"] = Take(p!, "arguments"),
+                        },
+                    });
+                    break;
+                case "tool_call_response":
+                    message["tool_call_id"] = Take(p!, "id");
+                    message["content"] = Take(p!, "response");
+                    break;
+                default:
+                    others.Add(part);
+                    break;
+            }
+        }
+
+        if (texts is not null)
+        {
+            message["content"] = string.Join('\n', texts);
+        }
+        else if (textCount == 1)
+        {
+            // One text part (the usual case): its string node moves as it is, never materialized.
+            message["content"] = singleText is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                ? singleText
+                : AsText(singleText);
+        }
+
+        if (toolCalls is not null)
+        {
+            message["tool_calls"] = toolCalls;
+        }
+
+        if (others.Count > 0)
+        {
+            message["parts"] = others;
+        }
+
+        return message;
+    }
+
+    private static JsonNode? Take(JsonObject obj, string key)
+    {
+        if (obj.TryGetPropertyValue(key, out var value))
+        {
+            obj.Remove(key);
+        }
+
+        return value;
     }
 
     private static string AsText(JsonNode? node) => node switch

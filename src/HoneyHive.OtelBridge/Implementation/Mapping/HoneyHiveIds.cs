@@ -62,15 +62,18 @@ internal static class HoneyHiveIds
 
     private static string Derive(string ns, ReadOnlySpan<byte> id)
     {
-        var prefix = Encoding.UTF8.GetBytes(ns);
-        var input = new byte[prefix.Length + id.Length];
-        prefix.CopyTo(input, 0);
-        id.CopyTo(input.AsSpan(prefix.Length));
+        // Namespaces are ASCII: one byte per char. Small inputs (every trace and span id) hash
+        // from the stack; the only allocation is the returned string.
+        var length = ns.Length + id.Length;
+        Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.ASCII.GetBytes(ns, input);
+        id.CopyTo(input[ns.Length..]);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input, hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x40);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        var hex = Convert.ToHexString(hash[..16]).ToLowerInvariant();
-        return hex[..8] + "-" + hex[8..12] + "-" + hex[12..16] + "-" + hex[16..20] + "-" + hex[20..];
+
+        // Big-endian: the 16 bytes print in order, as lowercase 8-4-4-4-12 hex.
+        return new Guid(hash[..16], bigEndian: true).ToString("D");
     }
 }

@@ -1,0 +1,39 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using HoneyHive.OtelBridge.Benchmarks.Baselines;
+using HoneyHive.OtelBridge.Benchmarks.Workloads;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+
+namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Mapping;
+
+/// <summary>
+/// Parsing the chat span's <c>gen_ai.input.messages</c> and <c>gen_ai.output.messages</c> (2 KB
+/// of text each, OTel GenAI parts format) and normalizing them to role/content messages: the
+/// implementation before the change (deep copies, text joined through a StringBuilder) is the
+/// baseline, in the same run as the current <see cref="ChatMessages"/>.
+/// </summary>
+[MemoryDiagnoser]
+public class ChatMessagesBenchmarks
+{
+    private string input = null!;
+    private string output = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var chat = BenchmarkSpans.ChatSpan(BenchmarkSpans.TraceId(1), 3, 2);
+        this.input = (string)chat.Attributes.Single(a => a.Key == "gen_ai.input.messages").Value!;
+        this.output = (string)chat.Attributes.Single(a => a.Key == "gen_ai.output.messages").Value!;
+    }
+
+    [Benchmark(Baseline = true)]
+    public object Before_DeepCopy() =>
+        new JsonArray { ChatMessagesBefore.ToList(JsonNode.Parse(this.input)), ChatMessagesBefore.ToList(JsonNode.Parse(this.output)) };
+
+    [Benchmark]
+    public object Current_TakeOver() =>
+        new JsonArray { ChatMessages.ToList(JsonNode.Parse(this.input)), ChatMessages.ToList(JsonNode.Parse(this.output)) };
+}
