@@ -367,6 +367,21 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
     }
 
+    /// <summary>Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], but never less than Retry-After.</summary>
+    /// <param name="options">The backoff settings.</param>
+    /// <param name="attempt">The attempt that failed (1 for the first).</param>
+    /// <param name="retryAfter">The API's <c>Retry-After</c>, a lower bound.</param>
+    /// <param name="random">A uniform sample in [0, 1).</param>
+    /// <returns>The wait before the next attempt.</returns>
+    internal static TimeSpan NextDelay(HoneyHiveDeliveryOptions options, int attempt, TimeSpan? retryAfter, double random)
+    {
+        var capMs = Math.Min(
+            options.MaxBackoff.TotalMilliseconds,
+            options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
+        var delay = TimeSpan.FromMilliseconds(random * capMs);
+        return retryAfter is { } wait && wait > delay ? wait : delay;
+    }
+
     /// <summary>A timer may fire a little early; this does not (Retry-After is a lower bound).</summary>
     private static async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken token)
     {
@@ -698,7 +713,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     return Outcome.GivenUp;
                 }
 
-                var delay = this.NextDelay(attempt, ex.RetryAfter);
+                var delay = NextDelay(this.options, attempt, ex.RetryAfter, Random.Shared.NextDouble());
                 if (attempt >= this.options.MaxAttempts || Stopwatch.GetElapsedTime(started) + delay > this.options.MaxRetryDuration)
                 {
                     this.RecordLoss(
@@ -859,15 +874,6 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
     }
 
-    /// <summary>Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], but never less than Retry-After.</summary>
-    private TimeSpan NextDelay(int attempt, TimeSpan? retryAfter)
-    {
-        var capMs = Math.Min(
-            this.options.MaxBackoff.TotalMilliseconds,
-            this.options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
-        var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * capMs);
-        return retryAfter is { } wait && wait > delay ? wait : delay;
-    }
 
     private void RecordLoss(ApiCall call, string reason, int? statusCode, string message)
     {

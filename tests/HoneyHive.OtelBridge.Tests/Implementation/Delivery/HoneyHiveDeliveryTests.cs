@@ -442,6 +442,28 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal(2, this.server.Requests.Count(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(1, 0.0, null, 0)]
+    [InlineData(1, 0.5, null, 50)]
+    [InlineData(2, 0.5, null, 100)]
+    [InlineData(3, 0.999, null, 399.6)]
+    [InlineData(10, 0.5, null, 500)]
+    [InlineData(40, 0.999, null, 999)]
+    [InlineData(1, 0.5, 2000, 2000)]
+    [InlineData(10, 0.999, 200, 999)]
+    public void NextDelay_AttemptAndSample_FullJitterUnderADoublingCapButNeverBelowRetryAfter(int attempt, double random, int? retryAfterMs, double expectedMs)
+    {
+        // Arrange
+        var options = new HoneyHiveDeliveryOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };
+        TimeSpan? retryAfter = retryAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+        // Act
+        var delay = HoneyHiveDelivery.NextDelay(options, attempt, retryAfter, random);
+
+        // Assert
+        Assert.Equal(expectedMs, delay.TotalMilliseconds, 3);
+    }
+
     [Fact]
     public async Task Submit_SessionCreateRejected_DropsItsEventsInsteadOfPostingThem()
     {
