@@ -3,7 +3,7 @@
 
 namespace HoneyHive.OtelBridge.EndToEnd.Tests;
 
-/// <summary>Tests that touch process-wide state (EventListeners) or load the machine run alone.</summary>
+/// <summary>Tests that touch process-wide state (environment variables, EventListeners) run alone.</summary>
 [CollectionDefinition("NonParallel", DisableParallelization = true)]
 public sealed class NonParallelTestGroup
 {

@@ -54,6 +54,15 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
     }
 
     [NonEvent]
+    public void ExportFailed(Exception exception)
+    {
+        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
+        {
+            this.ExportFailed(ToInvariantString(exception));
+        }
+    }
+
+    [NonEvent]
     public void DeliveryPaused(ApiCall call, HoneyHiveApiException exception, TimeSpan probeInterval)
     {
         if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
@@ -107,58 +116,88 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
         this.WriteEvent(6, exception);
     }
 
-    [Event(7, Message = "Delivery paused: the HoneyHive API rejected the API key ({0} {1}, status {2}): {3} Nothing is dropped: calls stay queued (and in the durable log, if one is configured) and one is sent again every {4} s until the key works; new spans meet backpressure once the queue fills.", Level = EventLevel.Error)]
+    [Event(7, Message = "Export failed; the batch is reported as failed to the SDK: {0}", Level = EventLevel.Error)]
+    public void ExportFailed(string exception)
+    {
+        this.WriteEvent(7, exception);
+    }
+
+    [Event(8, Message = "Export refused {0} span(s) ({1}); the batch is reported as failed to the SDK.", Level = EventLevel.Warning)]
+    public void ExportRefused(int spanCount, string reason)
+    {
+        this.WriteEvent(8, spanCount, reason);
+    }
+
+    [Event(9, Message = "Invalid exporter configuration: {0}", Level = EventLevel.Error)]
+    public void ConfigurationInvalid(string message)
+    {
+        this.WriteEvent(9, message);
+    }
+
+    [Event(10, Message = "HoneyHive exporter started: endpoint {0}, source '{1}'.", Level = EventLevel.Informational)]
+    public void ExporterStarted(string endpoint, string source)
+    {
+        this.WriteEvent(10, endpoint, source);
+    }
+
+    [Event(11, Message = "{0} did not finish within {1} ms.", Level = EventLevel.Warning)]
+    public void ExporterFlushTimedOut(string operation, double timeoutMilliseconds)
+    {
+        this.WriteEvent(11, operation, timeoutMilliseconds);
+    }
+
+    [Event(12, Message = "Delivery paused: the HoneyHive API rejected the API key ({0} {1}, status {2}): {3} Nothing is dropped: calls stay queued (and in the durable log, if one is configured) and one is sent again every {4} s until the key works; new spans meet backpressure once the queue fills.", Level = EventLevel.Error)]
     public void DeliveryPaused(string method, string path, int statusCode, string message, double probeIntervalSeconds)
     {
-        this.WriteEvent(7, method, path, statusCode, message, probeIntervalSeconds);
+        this.WriteEvent(12, method, path, statusCode, message, probeIntervalSeconds);
     }
 
-    [Event(8, Message = "Delivery resumed after {0} s paused: the API accepted a call again.", Level = EventLevel.Informational)]
+    [Event(13, Message = "Delivery resumed after {0} s paused: the API accepted a call again.", Level = EventLevel.Informational)]
     public void DeliveryResumed(double pausedSeconds)
     {
-        this.WriteEvent(8, pausedSeconds);
+        this.WriteEvent(13, pausedSeconds);
     }
 
-    [Event(9, Message = "Probe while paused: {0} {1} still failed ({2}, status {3}).", Level = EventLevel.Verbose)]
+    [Event(14, Message = "Probe while paused: {0} {1} still failed ({2}, status {3}).", Level = EventLevel.Verbose)]
     public void ProbeFailed(string method, string path, string reason, int statusCode)
     {
-        this.WriteEvent(9, method, path, reason, statusCode);
+        this.WriteEvent(14, method, path, reason, statusCode);
     }
 
-    [Event(10, Message = "Delivery stopped with {0} call(s) ({1} event(s)) pending; they stay in the durable log and are replayed on the next start.", Level = EventLevel.Informational)]
+    [Event(15, Message = "Delivery stopped with {0} call(s) ({1} event(s)) pending; they stay in the durable log and are replayed on the next start.", Level = EventLevel.Informational)]
     public void CallsKeptForReplay(int callCount, int eventCount)
     {
-        this.WriteEvent(10, callCount, eventCount);
+        this.WriteEvent(15, callCount, eventCount);
     }
 
-    [Event(11, Message = "Durable log {0}: replaying {1} segment(s), {2} byte(s).", Level = EventLevel.Informational)]
+    [Event(16, Message = "Durable log {0}: replaying {1} segment(s), {2} byte(s).", Level = EventLevel.Informational)]
     public void LogReplayStarted(string directory, int segmentCount, long bytes)
     {
-        this.WriteEvent(11, directory, segmentCount, bytes);
+        this.WriteEvent(16, directory, segmentCount, bytes);
     }
 
-    [Event(12, Message = "Durable log {0}: replayed {1} record(s) with {2} span(s).", Level = EventLevel.Informational)]
+    [Event(17, Message = "Durable log {0}: replayed {1} record(s) with {2} span(s).", Level = EventLevel.Informational)]
     public void LogReplayed(string directory, long recordCount, long spanCount)
     {
-        this.WriteEvent(12, directory, recordCount, spanCount);
+        this.WriteEvent(17, directory, recordCount, spanCount);
     }
 
-    [Event(13, Message = "Durable log segment {0} is damaged at offset {1} ({3}); the {2} byte(s) from there on are skipped, the intact records before it are replayed.", Level = EventLevel.Warning)]
+    [Event(18, Message = "Durable log segment {0} is damaged at offset {1} ({3}); the {2} byte(s) from there on are skipped, the intact records before it are replayed.", Level = EventLevel.Warning)]
     public void LogDamaged(string segment, long offset, long bytesSkipped, string reason)
     {
-        this.WriteEvent(13, segment, offset, bytesSkipped, reason);
+        this.WriteEvent(18, segment, offset, bytesSkipped, reason);
     }
 
-    [Event(14, Message = "Durable log full: {0} byte(s) of {1}; refusing new spans (backpressure) until delivered records are removed.", Level = EventLevel.Warning)]
+    [Event(19, Message = "Durable log full: {0} byte(s) of {1}; refusing new spans (backpressure) until delivered records are removed.", Level = EventLevel.Warning)]
     public void LogFull(long bytes, long maxBytes)
     {
-        this.WriteEvent(14, bytes, maxBytes);
+        this.WriteEvent(19, bytes, maxBytes);
     }
 
-    [Event(15, Message = "Durable log: removed {0} delivered segment(s), {1} byte(s); {2} byte(s) remain.", Level = EventLevel.Verbose)]
+    [Event(20, Message = "Durable log: removed {0} delivered segment(s), {1} byte(s); {2} byte(s) remain.", Level = EventLevel.Verbose)]
     public void LogSegmentsRemoved(int segmentCount, long bytesRemoved, long bytesLeft)
     {
-        this.WriteEvent(15, segmentCount, bytesRemoved, bytesLeft);
+        this.WriteEvent(20, segmentCount, bytesRemoved, bytesLeft);
     }
 
     /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>

@@ -42,7 +42,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     internal const string UnexpectedErrorReason = "UnexpectedError";
 
     /// <summary>The reason of a 404 whose error code names a missing session or event (not a rejected key).</summary>
-    internal const string NotFoundReason = "NotFound";
+    internal const string NotFoundReason = nameof(HoneyHiveApiErrorReason.NotFound);
 
     /// <summary>How many remembered created sessions make a session eligible for cross-session batches.</summary>
     internal const int MaxRememberedSessions = 100_000;
@@ -89,6 +89,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             this.workers[i] = Task.Run(this.RunWorkerAsync);
         }
+
+        BridgeMetrics.Track(this);
     }
 
     private enum Outcome
@@ -276,6 +278,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             this.disposed = true;
         }
 
+        BridgeMetrics.Untrack(this);
         if (!this.KeepPendingOnShutdown)
         {
             this.FlushAsync(this.options.ShutdownTimeout).GetAwaiter().GetResult();
@@ -332,12 +335,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         _ => 0,
     };
 
-    /// <summary>A 404 whose error code names a missing resource is about that resource, not the key.</summary>
-    private static bool IsKeyRejection(HoneyHiveApiException ex) =>
-        ex.Reason == HoneyHiveApiErrorReason.KeyRejected
-        && !(ex.StatusCode == 404 && ex.ErrorCode is { } code
-             && (code.Contains("SESSION_NOT_FOUND", StringComparison.OrdinalIgnoreCase)
-                 || code.Contains("EVENT_NOT_FOUND", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>401, 403, or a 404 that does not name a missing session or event (the client reads that as
+    /// <see cref="HoneyHiveApiErrorReason.NotFound"/>): the API refused the key, not the call.</summary>
+    private static bool IsKeyRejection(HoneyHiveApiException ex) => ex.Reason == HoneyHiveApiErrorReason.KeyRejected;
 
     /// <summary>Splits a batch call in two halves with the same session(s) and log position; null when it has one event.</summary>
     private static (ApiCall First, ApiCall Second)? Split(ApiCall call)
@@ -678,7 +678,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 await this.client.SendAsync(call, token).ConfigureAwait(false);
                 Interlocked.Increment(ref this.deliveredCalls);
-                Interlocked.Add(ref this.deliveredEvents, EventCount(call));
+                var eventCount = EventCount(call);
+                Interlocked.Add(ref this.deliveredEvents, eventCount);
+                BridgeMetrics.CallDelivered(call, eventCount);
                 HoneyHiveExporterEventSource.Log.CallDelivered(call, attempt, Stopwatch.GetElapsedTime(started));
                 return Outcome.Delivered;
             }
@@ -708,8 +710,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
                 if (!ex.IsRetryable)
                 {
-                    var reason = ex.Reason == HoneyHiveApiErrorReason.KeyRejected ? NotFoundReason : ex.Reason.ToString();
-                    this.RecordLoss(call, reason, ex.StatusCode, ex.Message);
+                    this.RecordLoss(call, ex.Reason.ToString(), ex.StatusCode, ex.Message);
                     return Outcome.GivenUp;
                 }
 
@@ -725,6 +726,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 }
 
                 HoneyHiveExporterEventSource.Log.CallRetrying(call, ex, attempt, delay);
+                BridgeMetrics.Retried(ex.Reason.ToString());
                 try
                 {
                     await DelayAtLeastAsync(delay, token).ConfigureAwait(false);
@@ -827,8 +829,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 try
                 {
                     await this.client.SendAsync(unit.Call, token).ConfigureAwait(false);
+                    var eventCount = EventCount(unit.Call);
                     Interlocked.Increment(ref this.deliveredCalls);
-                    Interlocked.Add(ref this.deliveredEvents, EventCount(unit.Call));
+                    Interlocked.Add(ref this.deliveredEvents, eventCount);
+                    BridgeMetrics.CallDelivered(unit.Call, eventCount);
                     outcome = Outcome.Delivered;
                 }
                 catch (HoneyHiveApiException ex) when (!token.IsCancellationRequested)
@@ -883,6 +887,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             this.losses.TryGetValue(reason, out var count);
             this.losses[reason] = (count.Calls + 1, count.Events + events);
         }
+
+        BridgeMetrics.CallsFailed(reason, 1);
 
         HoneyHiveExporterEventSource.Log.CallDropped(call, reason, statusCode, events, message);
     }
