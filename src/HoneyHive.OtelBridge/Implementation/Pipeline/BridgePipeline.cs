@@ -52,6 +52,7 @@ internal sealed class BridgePipeline : IDisposable
     private long replayedSpans;
     private long lostCalls;
     private bool logClosed;
+    private bool keepAllRecords;
     private int disposed;
 
     public BridgePipeline(HoneyHiveApiClient client, BridgePipelineOptions? options = null, TimeProvider? timeProvider = null)
@@ -258,7 +259,7 @@ internal sealed class BridgePipeline : IDisposable
         long watermark;
         lock (this.logGate)
         {
-            if (this.logClosed)
+            if (this.logClosed || this.keepAllRecords)
             {
                 return;
             }
@@ -275,7 +276,7 @@ internal sealed class BridgePipeline : IDisposable
         watermark = LogPositions.Min(watermark, this.delivery.GetLowestLogPosition());
         lock (this.logGate)
         {
-            if (!this.logClosed)
+            if (!this.logClosed && !this.keepAllRecords)
             {
                 this.log.RemoveBelow(watermark);
             }
@@ -431,7 +432,8 @@ internal sealed class BridgePipeline : IDisposable
     }
 
     /// <summary>Hands assembled calls to delivery, waiting for room when its queue is full; a trace that finds
-    /// no room within <see cref="BridgePipelineOptions.SubmitWait"/> is counted and logged, never dropped silently.</summary>
+    /// no room within <see cref="BridgePipelineOptions.SubmitWait"/> is counted and logged, never dropped silently
+    /// (with a durable log, the log then stops removing records, so the next start delivers them).</summary>
     private sealed class WaitingSink(BridgePipeline owner) : IApiCallSink
     {
         public void Submit(IReadOnlyList<ApiCall> calls) => this.TrySubmit(calls);
@@ -455,6 +457,16 @@ internal sealed class BridgePipeline : IDisposable
             }
 
             Interlocked.Add(ref owner.lostCalls, calls.Count);
+            if (owner.log is not null)
+            {
+                // These calls leave memory undelivered: their records must stay in the log for the next start, so
+                // nothing more is removed from it in this process (re-delivery of the rest is idempotent).
+                lock (owner.logGate)
+                {
+                    owner.keepAllRecords = true;
+                }
+            }
+
             BridgeMetrics.CallsFailed(BridgeMetrics.QueueFullReason, calls.Count);
             HoneyHiveExporterEventSource.Log.DeliveryFailed(new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,

@@ -18,12 +18,14 @@ public sealed class DurableLogTests : IDisposable
         }
     }
 
-    [Fact]
-    public void TryAppend_ThenReopen_ReadExistingGivesEveryRecordInOrderWithItsPosition()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TryAppend_ThenReopen_ReadExistingGivesEveryRecordInOrderWithItsPosition(bool fsync)
     {
         // Arrange
         var positions = new List<long>();
-        using (var log = this.Open())
+        using (var log = new DurableLog(new DurableLogOptions { Directory = this.directory, Fsync = fsync }))
         {
             foreach (var text in new[] { "one", "two", "three" })
             {
