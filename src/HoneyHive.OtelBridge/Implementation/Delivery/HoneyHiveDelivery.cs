@@ -58,6 +58,13 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Raised on a delivery worker after a call was delivered: the call (a merged batch as sent), and whether the
+    /// session has nothing more queued (the receiver logs one line per delivered session from it). A handler must
+    /// be quick and must not throw; an exception it throws is logged and ignored.
+    /// </summary>
+    public event Action<ApiCall, bool>? CallDelivered;
+
     /// <summary>Gets the number of calls queued or in flight.</summary>
     public int PendingCalls
     {
@@ -269,11 +276,13 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         var delivered = await this.SendWithRetriesAsync(unit, token).ConfigureAwait(false);
 
         List<QueuedCall>? orphaned = null;
+        var sessionDrained = true;
         lock (this.gate)
         {
             this.inFlight--;
             if (this.queues.TryGetValue(sessionId, out var queue))
             {
+                sessionDrained = queue.Count == 0;
                 if (!delivered && unit is StartSessionCall && queue.Count > 0)
                 {
                     // Invariant 1: never post events to a session that was not created.
@@ -306,6 +315,18 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             foreach (var call in orphaned)
             {
                 this.RecordLoss(call.Call, SessionNotCreatedReason, null, "The session of this call could not be created.");
+            }
+        }
+
+        if (delivered && this.CallDelivered is { } handler)
+        {
+            try
+            {
+                handler(unit, sessionDrained);
+            }
+            catch (Exception ex)
+            {
+                HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
             }
         }
     }
