@@ -53,6 +53,15 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
         }
     }
 
+    [NonEvent]
+    public void ExportFailed(Exception exception)
+    {
+        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
+        {
+            this.ExportFailed(ToInvariantString(exception));
+        }
+    }
+
     [Event(1, Message = "Delivered {0} {1} after {2} attempt(s) in {3} ms.", Level = EventLevel.Verbose)]
     public void CallDelivered(string method, string path, int attempts, double elapsedMilliseconds)
     {
@@ -87,6 +96,36 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
     public void DeliveryFailed(string exception)
     {
         this.WriteEvent(6, exception);
+    }
+
+    [Event(7, Message = "Export failed; the batch is reported as failed to the SDK: {0}", Level = EventLevel.Error)]
+    public void ExportFailed(string exception)
+    {
+        this.WriteEvent(7, exception);
+    }
+
+    [Event(8, Message = "Export refused {0} span(s) ({1}); the batch is reported as failed to the SDK.", Level = EventLevel.Warning)]
+    public void ExportRefused(int spanCount, string reason)
+    {
+        this.WriteEvent(8, spanCount, reason);
+    }
+
+    [Event(9, Message = "Invalid exporter configuration: {0}", Level = EventLevel.Error)]
+    public void ConfigurationInvalid(string message)
+    {
+        this.WriteEvent(9, message);
+    }
+
+    [Event(10, Message = "HoneyHive exporter started: endpoint {0}, source '{1}'.", Level = EventLevel.Informational)]
+    public void ExporterStarted(string endpoint, string source)
+    {
+        this.WriteEvent(10, endpoint, source);
+    }
+
+    [Event(11, Message = "{0} did not finish within {1} ms.", Level = EventLevel.Warning)]
+    public void ExporterFlushTimedOut(string operation, double timeoutMilliseconds)
+    {
+        this.WriteEvent(11, operation, timeoutMilliseconds);
     }
 
     /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>

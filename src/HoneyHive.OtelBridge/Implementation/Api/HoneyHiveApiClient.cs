@@ -188,9 +188,10 @@ internal sealed class HoneyHiveApiClient
         return null;
     }
 
-    internal static HoneyHiveApiErrorReason ReasonFor(int statusCode, string path) => statusCode switch
+    internal static HoneyHiveApiErrorReason ReasonFor(int statusCode, string path, string? errorCode = null) => statusCode switch
     {
         400 => HoneyHiveApiErrorReason.BadRequest,
+        404 when errorCode is "SESSION_NOT_FOUND" or "EVENT_NOT_FOUND" => HoneyHiveApiErrorReason.NotFound,
         401 or 403 or 404 => HoneyHiveApiErrorReason.KeyRejected,
         408 => HoneyHiveApiErrorReason.Timeout,
         413 => HoneyHiveApiErrorReason.PayloadTooLarge,
@@ -242,8 +243,8 @@ internal sealed class HoneyHiveApiClient
     private HoneyHiveApiException FromErrorResponse(ApiCall call, HttpResponseMessage response, byte[] body)
     {
         var status = (int)response.StatusCode;
-        var reason = ReasonFor(status, call.Path);
         var (errorCode, apiMessage) = this.ParseErrorBody(body);
+        var reason = ReasonFor(status, call.Path, errorCode);
         var retryAfter = ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
 
         var text = new StringBuilder();

@@ -12,6 +12,11 @@ internal enum HoneyHiveApiErrorReason
     /// <summary>401, 403, or 404, which the hosted API answers for a rejected or under-scoped API key. Not retried.</summary>
     KeyRejected,
 
+    /// <summary>404 whose API error code names a missing resource (<c>SESSION_NOT_FOUND</c>,
+    /// <c>EVENT_NOT_FOUND</c>): the key was accepted, the session or event does not exist. Not retried; delivery
+    /// does not treat it as a key problem.</summary>
+    NotFound,
+
     /// <summary>413: the body is larger than the API accepts. Not retried.</summary>
     PayloadTooLarge,
 

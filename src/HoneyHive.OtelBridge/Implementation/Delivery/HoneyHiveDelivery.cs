@@ -56,6 +56,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             this.workers[i] = Task.Run(this.RunWorkerAsync);
         }
+
+        BridgeMetrics.Track(this);
     }
 
     /// <summary>
@@ -194,6 +196,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
             this.disposed = true;
         }
+
+        BridgeMetrics.Untrack(this);
 
         this.FlushAsync(this.options.ShutdownTimeout).GetAwaiter().GetResult();
         this.ready.Writer.TryComplete();
@@ -390,7 +394,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 await this.client.SendAsync(call, token).ConfigureAwait(false);
                 Interlocked.Increment(ref this.deliveredCalls);
-                Interlocked.Add(ref this.deliveredEvents, EventCount(call));
+                var eventCount = EventCount(call);
+                Interlocked.Add(ref this.deliveredEvents, eventCount);
+                BridgeMetrics.CallDelivered(call, eventCount);
                 HoneyHiveExporterEventSource.Log.CallDelivered(call, attempt, Stopwatch.GetElapsedTime(started));
                 return true;
             }
@@ -414,6 +420,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 }
 
                 HoneyHiveExporterEventSource.Log.CallRetrying(call, ex, attempt, delay);
+                BridgeMetrics.Retried(ex.Reason.ToString());
                 try
                 {
                     await DelayAtLeastAsync(delay, token).ConfigureAwait(false);
@@ -467,6 +474,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             this.losses.TryGetValue(reason, out var count);
             this.losses[reason] = (count.Calls + 1, count.Events + events);
         }
+
+        BridgeMetrics.CallsFailed(reason, 1);
 
         HoneyHiveExporterEventSource.Log.CallDropped(call, reason, statusCode, events, message);
     }

@@ -145,6 +145,7 @@ internal sealed class BridgePipeline : IDisposable
             }
 
             Interlocked.Add(ref owner.lostCalls, calls.Count);
+            BridgeMetrics.CallsFailed(BridgeMetrics.QueueFullReason, calls.Count);
             HoneyHiveExporterEventSource.Log.DeliveryFailed(new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{calls.Count} call(s) of session {(calls.Count > 0 ? calls[0].SessionId : string.Empty)} found no room in the delivery queue within {owner.options.SubmitWait.TotalSeconds} s; they are lost.")));

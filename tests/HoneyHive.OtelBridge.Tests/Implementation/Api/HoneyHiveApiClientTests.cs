@@ -195,6 +195,21 @@ public sealed class HoneyHiveApiClientTests : IAsyncLifetime
         Assert.Equal(retryable, HoneyHiveApiException.IsRetryableReason(reason));
     }
 
+    [Theory]
+    [InlineData("SESSION_NOT_FOUND", "NotFound")]
+    [InlineData("EVENT_NOT_FOUND", "NotFound")]
+    [InlineData("NOT_FOUND_OR_UNAUTHORIZED", "KeyRejected")]
+    [InlineData(null, "KeyRejected")]
+    public void ReasonFor_404WithErrorCode_MissingResourceIsNotAKeyProblem(string? errorCode, string expected)
+    {
+        // Act
+        var reason = HoneyHiveApiClient.ReasonFor(404, "/v1/sessions/x/events/batch", errorCode);
+
+        // Assert
+        Assert.Equal(expected, reason.ToString());
+        Assert.False(HoneyHiveApiException.IsRetryableReason(reason));
+    }
+
     [Fact]
     public async Task SendAsync_400WithApiErrorBody_ThrowsBadRequestWithApiFields()
     {

@@ -1,0 +1,119 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Delivery;
+
+namespace HoneyHive.OtelBridge.Implementation;
+
+/// <summary>
+/// The bridge's own metrics, on one <see cref="Meter"/> named <see cref="MeterName"/> that every part of the bridge
+/// (the in-process exporter, the OTLP receiver, the pipeline and delivery) records into. The front door a span came
+/// through is the <see cref="FrontDoorTag"/> tag; failures carry a <see cref="ReasonTag"/> tag. No measurement
+/// carries the API key, a header or an attribute value of a span.
+/// </summary>
+internal static class BridgeMetrics
+{
+    /// <summary>The name of the meter (add it to a <c>MeterProviderBuilder</c> with <c>AddMeter</c>).</summary>
+    internal const string MeterName = "HoneyHive.OtelBridge";
+
+    /// <summary>The tag naming the front door: <see cref="ExporterFrontDoor"/>, <see cref="OtlpGrpcFrontDoor"/> or
+    /// <see cref="OtlpHttpFrontDoor"/>.</summary>
+    internal const string FrontDoorTag = "front_door";
+
+    /// <summary>The tag naming why spans were rejected or a call failed.</summary>
+    internal const string ReasonTag = "reason";
+
+    internal const string ExporterFrontDoor = "exporter";
+    internal const string OtlpGrpcFrontDoor = "otlp_grpc";
+    internal const string OtlpHttpFrontDoor = "otlp_http";
+
+    /// <summary>Rejection reason: the pipeline is saturated (delivery far behind); the sender may retry.</summary>
+    internal const string SaturatedReason = "saturated";
+
+    /// <summary>Rejection reason: the exporter or pipeline is shut down.</summary>
+    internal const string ShutdownReason = "shutdown";
+
+    /// <summary>Rejection reason: an unexpected error while taking the spans.</summary>
+    internal const string ErrorReason = "error";
+
+    /// <summary>Call failure reason: an assembled trace found no room in the delivery queue.</summary>
+    internal const string QueueFullReason = "QueueFull";
+
+    internal const string SpansReceivedName = "honeyhive.bridge.spans.received";
+    internal const string SpansAcceptedName = "honeyhive.bridge.spans.accepted";
+    internal const string SpansRejectedName = "honeyhive.bridge.spans.rejected";
+    internal const string SessionsDeliveredName = "honeyhive.bridge.sessions.delivered";
+    internal const string EventsDeliveredName = "honeyhive.bridge.events.delivered";
+    internal const string CallsFailedName = "honeyhive.bridge.calls.failed";
+    internal const string RetriesName = "honeyhive.bridge.calls.retries";
+    internal const string QueueDepthName = "honeyhive.bridge.delivery.queue_depth";
+
+    private static readonly Meter Meter = new(MeterName, HoneyHiveApiClient.ClientVersion);
+    private static readonly Counter<long> SpansReceivedCounter = Meter.CreateCounter<long>(SpansReceivedName, "{span}", "Spans received by a front door.");
+    private static readonly Counter<long> SpansAcceptedCounter = Meter.CreateCounter<long>(SpansAcceptedName, "{span}", "Spans taken into the pipeline.");
+    private static readonly Counter<long> SpansRejectedCounter = Meter.CreateCounter<long>(SpansRejectedName, "{span}", "Spans refused by the pipeline, by reason.");
+    private static readonly Counter<long> SessionsDeliveredCounter = Meter.CreateCounter<long>(SessionsDeliveredName, "{session}", "Session create calls delivered to HoneyHive.");
+    private static readonly Counter<long> EventsDeliveredCounter = Meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Events delivered to HoneyHive in batch calls.");
+    private static readonly Counter<long> CallsFailedCounter = Meter.CreateCounter<long>(CallsFailedName, "{call}", "API calls given up, by reason.");
+    private static readonly Counter<long> RetriesCounter = Meter.CreateCounter<long>(RetriesName, "{retry}", "API call retries, by reason of the failed attempt.");
+    private static readonly ConcurrentDictionary<HoneyHiveDelivery, byte> Deliveries = new();
+    private static readonly ObservableGauge<int> QueueDepthGauge = Meter.CreateObservableGauge(
+        QueueDepthName,
+        ObserveQueueDepth,
+        "{call}",
+        "API calls queued or in flight in delivery, summed over the live pipelines of the process.");
+
+    internal static void SpansReceived(string frontDoor, int count) =>
+        SpansReceivedCounter.Add(count, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
+
+    internal static void SpansAccepted(string frontDoor, int count) =>
+        SpansAcceptedCounter.Add(count, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
+
+    internal static void SpansRejected(string frontDoor, string reason, int count) => SpansRejectedCounter.Add(
+        count,
+        new KeyValuePair<string, object?>(FrontDoorTag, frontDoor),
+        new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    internal static void CallDelivered(ApiCall call, int eventCount)
+    {
+        if (call is StartSessionCall)
+        {
+            SessionsDeliveredCounter.Add(1);
+        }
+
+        if (eventCount > 0)
+        {
+            EventsDeliveredCounter.Add(eventCount);
+        }
+    }
+
+    internal static void CallsFailed(string reason, int count) =>
+        CallsFailedCounter.Add(count, new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    internal static void Retried(string reason) =>
+        RetriesCounter.Add(1, new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    /// <summary>Counts a delivery stage's pending calls in the queue-depth gauge until <see cref="Untrack"/>.</summary>
+    internal static void Track(HoneyHiveDelivery delivery)
+    {
+        Debug.Assert(QueueDepthGauge is not null, "The gauge is created with the meter.");
+        Deliveries.TryAdd(delivery, 0);
+    }
+
+    internal static void Untrack(HoneyHiveDelivery delivery) => Deliveries.TryRemove(delivery, out _);
+
+    private static int ObserveQueueDepth()
+    {
+        var depth = 0;
+        foreach (var delivery in Deliveries.Keys)
+        {
+            depth += delivery.PendingCalls;
+        }
+
+        return depth;
+    }
+}
