@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using HoneyHive.OtelBridge.Implementation;
 using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Receiver.Hosting;
@@ -15,6 +16,9 @@ namespace HoneyHive.OtelBridge.Receiver.Otlp;
 /// </summary>
 internal sealed class OtlpTraceExport
 {
+    /// <summary>The <see cref="BridgeMetrics.ReasonTag"/> of spans rejected for bad ids (counted in <c>partial_success</c>).</summary>
+    internal const string InvalidSpanReason = "invalid_span";
+
     private readonly ISpanIngress ingress;
     private readonly ILogger logger;
 
@@ -34,17 +38,21 @@ internal sealed class OtlpTraceExport
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = request.ToSpanRecords();
+        BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
         if (result.Spans.Count > 0 && !this.ingress.TryAccept(result.Spans))
         {
+            BridgeMetrics.SpansRejected(frontDoor, BridgeMetrics.SaturatedReason, result.Spans.Count + result.RejectedSpans);
             ReceiverLog.ExportRefused(this.logger, frontDoor, result.Spans.Count + result.RejectedSpans);
             return null;
         }
 
         if (result.RejectedSpans > 0)
         {
+            BridgeMetrics.SpansRejected(frontDoor, InvalidSpanReason, result.RejectedSpans);
             ReceiverLog.SpansRejected(this.logger, frontDoor, result.RejectedSpans, result.Spans.Count, result.ErrorMessage ?? string.Empty);
         }
 
+        BridgeMetrics.SpansAccepted(frontDoor, result.Spans.Count);
         ReceiverLog.ExportAccepted(this.logger, frontDoor, result.Spans.Count);
         return result.ToExportResponse();
     }
