@@ -100,6 +100,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         Requeue,
     }
 
+    /// <summary>
+    /// Raised on a delivery worker after a request was delivered, once for each session it carried: the session id,
+    /// the request as sent (a merged or cross-session batch), and whether that session has nothing more queued (the
+    /// receiver logs one line per delivered session from it). A handler must be quick; an exception it throws is
+    /// logged and ignored.
+    /// </summary>
+    public event Action<string, ApiCall, bool>? CallDelivered;
+
     /// <summary>Gets the number of calls queued or in flight.</summary>
     public int PendingCalls
     {
@@ -496,6 +504,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private void Complete(Unit unit, Outcome outcome)
     {
         List<QueuedCall>? orphaned = null;
+        var handler = outcome == Outcome.Delivered ? this.CallDelivered : null;
+        List<(string SessionId, bool Drained)>? drained = handler is null ? null : [];
         lock (this.gate)
         {
             this.inFlight--;
@@ -528,9 +538,11 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 if (!this.sessions.TryGetValue(sessionId, out var queue))
                 {
+                    drained?.Add((sessionId, true));
                     continue;
                 }
 
+                drained?.Add((sessionId, queue.Calls.Count == 0));
                 queue.Busy = false;
                 if (queue.Calls.Count > 0)
                 {
@@ -551,6 +563,21 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             foreach (var call in orphaned)
             {
                 this.RecordLoss(call.Call, SessionNotCreatedReason, null, "The session of this call could not be created.");
+            }
+        }
+
+        if (handler is not null && drained is not null)
+        {
+            foreach (var (sessionId, sessionDrained) in drained)
+            {
+                try
+                {
+                    handler(sessionId, unit.Call, sessionDrained);
+                }
+                catch (Exception ex)
+                {
+                    HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+                }
             }
         }
     }
