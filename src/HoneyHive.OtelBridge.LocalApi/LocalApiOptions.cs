@@ -31,6 +31,13 @@ public sealed class LocalApiOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether <c>GET</c> requests on <c>/v1/</c> routes are served without a key
+    /// when the API listens on a loopback address (so a user can <c>curl</c> the sessions the embedded bridge
+    /// stored). Writes always need the key; on a non-loopback address reads do too. Default: <see langword="false"/>.
+    /// </summary>
+    public bool AllowAnonymousLoopbackReads { get; set; }
+
+    /// <summary>
     /// Gets or sets a value indicating whether faults can be injected (<see cref="LocalHoneyHiveApi.Faults"/>
     /// and <c>POST /_local/faults</c>). Default: <see langword="false"/>.
     /// </summary>

@@ -77,7 +77,7 @@ public sealed class LocalHoneyHiveApi : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
             app = builder.Build();
 
-            var gate = new ApiGateMiddleware(options.ApiKey, logger);
+            var gate = new ApiGateMiddleware(options.ApiKey, options.AllowAnonymousLoopbackReads && IPAddress.IsLoopback(address), logger);
             var faultMiddleware = new FaultMiddleware(faults, time, logger);
             app.Use(gate.InvokeAsync);
             app.Use(faultMiddleware.InvokeAsync);

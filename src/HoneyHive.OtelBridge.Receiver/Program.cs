@@ -14,7 +14,8 @@ public static class Program
     /// <returns>The process exit code.</returns>
     public static Task<int> Main(string[] args)
     {
-        return BuildRootCommand().Parse(args).InvokeAsync();
+        // serve delivers what it holds after Ctrl+C / SIGTERM: give it longer than the 2 s default to exit.
+        return BuildRootCommand().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServeCommand.TerminationTimeout });
     }
 
     internal static RootCommand BuildRootCommand()
@@ -23,6 +24,7 @@ public static class Program
         root.Subcommands.Add(LocalApiCommand.Create());
         root.Subcommands.Add(SessionsCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }

@@ -209,7 +209,12 @@ public sealed class HoneyHiveExporter : BaseExporter<Activity>
                 ? []
                 : resource.Attributes.Select(a => new KeyValuePair<string, object?>(a.Key, a.Value)).ToArray();
             var source = this.options.ResolveSource(attributes);
-            var pipelineOptions = new BridgePipelineOptions { Assembly = this.options.ToAssemblerOptions(source), Delivery = this.deliveryOptions };
+            var pipelineOptions = new BridgePipelineOptions
+            {
+                Assembly = this.options.ToAssemblerOptions(source),
+                Delivery = this.deliveryOptions,
+                DataDirectory = this.options.DataDirectory,
+            };
 
             // The pipeline's timer and delivery workers live as long as the exporter: they must not capture the
             // context of the activity being exported (nor its suppression scope).

@@ -29,6 +29,7 @@ public sealed class HoneyHiveExporterOptions
     internal const string MaxHeldSpansKey = ConfigurationSection + ":" + nameof(MaxHeldSpans);
     internal const string MaxAttributeLengthKey = ConfigurationSection + ":" + nameof(MaxAttributeLength);
     internal const string ExportProcessorTypeKey = ConfigurationSection + ":" + nameof(ExportProcessorType);
+    internal const string DataDirectoryKey = ConfigurationSection + ":" + nameof(DataDirectory);
 
     /// <summary>The environment variable of the HoneyHive <c>source</c>.</summary>
     internal const string SourceEnvVar = "HH_SOURCE";
@@ -105,6 +106,7 @@ public sealed class HoneyHiveExporterOptions
                 : throw Invalid($"{RootWaitKey} must be a positive time span such as 00:00:30, got '{rootWaitText}'.");
         }
 
+        this.DataDirectory = FirstSet(configuration, [DataDirectoryKey]);
         this.maxHeldSpans = ReadInt(configuration, MaxHeldSpansKey, 1, this.maxHeldSpans);
         this.maxAttributeLength = ReadInt(configuration, MaxAttributeLengthKey, MinMaxAttributeLength, this.maxAttributeLength);
 
@@ -198,6 +200,14 @@ public sealed class HoneyHiveExporterOptions
             this.maxAttributeLength = value;
         }
     }
+
+    /// <summary>
+    /// Gets or sets a directory for a durable log of the spans the exporter takes, like the OTLP exporter's disk
+    /// retry: spans are written there before they are queued, re-sent after a restart or crash, and removed once
+    /// delivered. Default: <see langword="null"/>, off (<c>HoneyHive:DataDirectory</c>). Use one directory per
+    /// process.
+    /// </summary>
+    public string? DataDirectory { get; set; }
 
     /// <summary>
     /// Gets or sets the export processor type. Default: <see cref="ExportProcessorType.Batch"/>

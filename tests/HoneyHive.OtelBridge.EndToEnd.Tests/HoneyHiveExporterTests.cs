@@ -187,6 +187,49 @@ public sealed class HoneyHiveExporterTests
     }
 
     [Fact]
+    public async Task Export_DataDirectoryWhileApiDown_SpansDeliveredByTheNextExporterOnTheSameDirectory()
+    {
+        // Arrange: the first exporter only ever sees an API that is down.
+        var directory = Directory.CreateTempSubdirectory("hh-exporter-log-").FullName;
+        try
+        {
+            Uri downAddress;
+            await using (var stopped = await LocalApiTestServer.StartAsync())
+            {
+                downAddress = stopped.BaseAddress;
+            }
+
+            var first = CompleteTrace("durable-first");
+            using (var down = new HoneyHiveExporter(new HoneyHiveExporterOptions { ApiKey = LocalApiTestServer.ApiKey, Endpoint = downAddress, DataDirectory = directory }))
+            {
+                // Act 1: the export is taken (written to the log), then the process "stops" with nothing delivered.
+                Assert.Equal(ExportResult.Success, down.Export(Batch(first)));
+                down.Shutdown(200);
+            }
+
+            await using var api = await LocalApiTestServer.StartAsync();
+            using var up = new HoneyHiveExporter(new HoneyHiveExporterOptions { ApiKey = LocalApiTestServer.ApiKey, Endpoint = api.BaseAddress, DataDirectory = directory });
+
+            // Act 2: the next exporter on the same directory replays the log when it starts.
+            var second = CompleteTrace("durable-second");
+            Assert.Equal(ExportResult.Success, up.Export(Batch(second)));
+            Assert.True(up.ForceFlush(30_000));
+
+            // Assert: both traces arrived, each once.
+            var firstSession = await api.GetSessionAsync(HoneyHiveIds.SessionIdForTrace(first[1].TraceId));
+            var secondSession = await api.GetSessionAsync(HoneyHiveIds.SessionIdForTrace(second[1].TraceId));
+            Assert.NotNull(firstSession);
+            Assert.NotNull(secondSession);
+            Assert.Equal("durable-first", (string?)firstSession!["session"]!["event_name"]);
+            Assert.Equal((2, 2), await api.StatsAsync());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Export_ActivityThatCannotBeConverted_ReturnsFailureAndDoesNotThrow()
     {
         // Arrange

@@ -62,6 +62,24 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
         }
     }
 
+    [NonEvent]
+    public void DeliveryPaused(ApiCall call, HoneyHiveApiException exception, TimeSpan probeInterval)
+    {
+        if (this.IsEnabled(EventLevel.Error, EventKeywords.All))
+        {
+            this.DeliveryPaused(call.Method, call.Path, exception.StatusCode ?? 0, exception.Message, probeInterval.TotalSeconds);
+        }
+    }
+
+    [NonEvent]
+    public void ProbeFailed(ApiCall call, HoneyHiveApiException exception)
+    {
+        if (this.IsEnabled(EventLevel.Verbose, EventKeywords.All))
+        {
+            this.ProbeFailed(call.Method, call.Path, exception.Reason.ToString(), exception.StatusCode ?? 0);
+        }
+    }
+
     [Event(1, Message = "Delivered {0} {1} after {2} attempt(s) in {3} ms.", Level = EventLevel.Verbose)]
     public void CallDelivered(string method, string path, int attempts, double elapsedMilliseconds)
     {
@@ -126,6 +144,60 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
     public void ExporterFlushTimedOut(string operation, double timeoutMilliseconds)
     {
         this.WriteEvent(11, operation, timeoutMilliseconds);
+    }
+
+    [Event(12, Message = "Delivery paused: the HoneyHive API rejected the API key ({0} {1}, status {2}): {3} Nothing is dropped: calls stay queued (and in the durable log, if one is configured) and one is sent again every {4} s until the key works; new spans meet backpressure once the queue fills.", Level = EventLevel.Error)]
+    public void DeliveryPaused(string method, string path, int statusCode, string message, double probeIntervalSeconds)
+    {
+        this.WriteEvent(12, method, path, statusCode, message, probeIntervalSeconds);
+    }
+
+    [Event(13, Message = "Delivery resumed after {0} s paused: the API accepted a call again.", Level = EventLevel.Informational)]
+    public void DeliveryResumed(double pausedSeconds)
+    {
+        this.WriteEvent(13, pausedSeconds);
+    }
+
+    [Event(14, Message = "Probe while paused: {0} {1} still failed ({2}, status {3}).", Level = EventLevel.Verbose)]
+    public void ProbeFailed(string method, string path, string reason, int statusCode)
+    {
+        this.WriteEvent(14, method, path, reason, statusCode);
+    }
+
+    [Event(15, Message = "Delivery stopped with {0} call(s) ({1} event(s)) pending; they stay in the durable log and are replayed on the next start.", Level = EventLevel.Informational)]
+    public void CallsKeptForReplay(int callCount, int eventCount)
+    {
+        this.WriteEvent(15, callCount, eventCount);
+    }
+
+    [Event(16, Message = "Durable log {0}: replaying {1} segment(s), {2} byte(s).", Level = EventLevel.Informational)]
+    public void LogReplayStarted(string directory, int segmentCount, long bytes)
+    {
+        this.WriteEvent(16, directory, segmentCount, bytes);
+    }
+
+    [Event(17, Message = "Durable log {0}: replayed {1} record(s) with {2} span(s).", Level = EventLevel.Informational)]
+    public void LogReplayed(string directory, long recordCount, long spanCount)
+    {
+        this.WriteEvent(17, directory, recordCount, spanCount);
+    }
+
+    [Event(18, Message = "Durable log segment {0} is damaged at offset {1} ({3}); the {2} byte(s) from there on are skipped, the intact records before it are replayed.", Level = EventLevel.Warning)]
+    public void LogDamaged(string segment, long offset, long bytesSkipped, string reason)
+    {
+        this.WriteEvent(18, segment, offset, bytesSkipped, reason);
+    }
+
+    [Event(19, Message = "Durable log full: {0} byte(s) of {1}; refusing new spans (backpressure) until delivered records are removed.", Level = EventLevel.Warning)]
+    public void LogFull(long bytes, long maxBytes)
+    {
+        this.WriteEvent(19, bytes, maxBytes);
+    }
+
+    [Event(20, Message = "Durable log: removed {0} delivered segment(s), {1} byte(s); {2} byte(s) remain.", Level = EventLevel.Verbose)]
+    public void LogSegmentsRemoved(int segmentCount, long bytesRemoved, long bytesLeft)
+    {
+        this.WriteEvent(20, segmentCount, bytesRemoved, bytesLeft);
     }
 
     /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>

@@ -72,6 +72,7 @@ public sealed class HoneyHiveExporterEventSourceTests
     private static object SampleValue(Type type) =>
         type == typeof(string) ? (object)"text" :
         type == typeof(int) ? (object)7 :
+        type == typeof(long) ? (object)9L :
         type == typeof(double) ? (object)1.5 :
         throw new NotSupportedException("Add a sample for " + type);
 }

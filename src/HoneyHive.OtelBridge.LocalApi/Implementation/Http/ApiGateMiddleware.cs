@@ -11,15 +11,18 @@ namespace HoneyHive.OtelBridge.LocalApi.Implementation.Http;
 /// <summary>
 /// The outer middleware: the Bearer key check on every <c>/v1/</c> route (a missing or wrong key is answered
 /// <c>404</c>, as the hosted API does) and the JSON error body of every failure, including unknown routes.
+/// With anonymous reads on (embedded default, loopback only), a <c>GET</c> without an Authorization header passes.
 /// </summary>
 internal sealed class ApiGateMiddleware
 {
     private readonly byte[]? apiKey;
+    private readonly bool anonymousReads;
     private readonly ILogger logger;
 
-    public ApiGateMiddleware(string? apiKey, ILogger logger)
+    public ApiGateMiddleware(string? apiKey, bool anonymousReads, ILogger logger)
     {
         this.apiKey = apiKey is null ? null : Encoding.UTF8.GetBytes(apiKey);
+        this.anonymousReads = anonymousReads;
         this.logger = logger;
     }
 
@@ -75,6 +78,11 @@ internal sealed class ApiGateMiddleware
     private bool IsAuthorized(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
+        if (this.anonymousReads && header.Length == 0 && HttpMethods.IsGet(request.Method))
+        {
+            return true;
+        }
+
         const string Scheme = "Bearer ";
         if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {

@@ -22,6 +22,13 @@ internal abstract class ApiCall
     /// <summary>Gets the session this call belongs to (delivery keeps calls of one session in order).</summary>
     public abstract string SessionId { get; }
 
+    /// <summary>
+    /// Gets or sets the lowest durable-log position of the spans this call was made from (a merged call takes the
+    /// minimum), or <see cref="Durability.LogPositions.None"/> (the default) when none of them is in a log. The
+    /// log keeps a record until every call made from it is delivered or given up.
+    /// </summary>
+    public long LogPosition { get; set; } = Durability.LogPositions.None;
+
     /// <summary>Writes the JSON body of the request.</summary>
     /// <param name="writer">The writer.</param>
     public abstract void WriteBody(Utf8JsonWriter writer);

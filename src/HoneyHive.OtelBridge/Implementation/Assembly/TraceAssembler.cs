@@ -3,6 +3,7 @@
 
 using System.Diagnostics;
 using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Durability;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Spans;
 
@@ -46,6 +47,7 @@ internal sealed class TraceAssembler
     private long earlyEmissions;
     private long placeholders;
     private long mappingFailures;
+    private long drainingPosition = LogPositions.None;
 
     public TraceAssembler(IApiCallSink sink, TraceAssemblerOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -63,6 +65,30 @@ internal sealed class TraceAssembler
             {
                 return this.heldSpans;
             }
+        }
+    }
+
+    /// <summary>
+    /// Gets the lowest durable-log position among the spans held, and the traces emitted but not yet handed to
+    /// the sink (<see cref="LogPositions.None"/> when none is logged).
+    /// </summary>
+    /// <returns>The lowest position.</returns>
+    public long GetLowestLogPosition()
+    {
+        lock (this.sync)
+        {
+            var lowest = this.drainingPosition;
+            foreach (var state in this.traces.Values)
+            {
+                lowest = LogPositions.Min(lowest, state.MinLogPosition);
+            }
+
+            foreach (var plan in this.outbox)
+            {
+                lowest = LogPositions.Min(lowest, plan.LogPosition);
+            }
+
+            return lowest;
         }
     }
 
@@ -113,6 +139,7 @@ internal sealed class TraceAssembler
                     touched.Add(state);
                 }
 
+                state.MinLogPosition = LogPositions.Min(state.MinLogPosition, span.LogPosition);
                 if (state.Pending.TryAdd(span.SpanId, span))
                 {
                     this.heldSpans++;
@@ -277,6 +304,7 @@ internal sealed class TraceAssembler
         var plan = this.BuildPlan(state);
         this.heldSpans -= state.Pending.Count;
         state.Pending.Clear();
+        state.MinLogPosition = LogPositions.None;
         this.outbox.Enqueue(plan);
 
         if (!state.Remembered)
@@ -357,6 +385,7 @@ internal sealed class TraceAssembler
             SessionKind = kind,
             SessionSpan = root,
             PartialSpans = kind == SessionPlanKind.Partial ? sorted : [],
+            LogPosition = state.MinLogPosition,
         };
 
         foreach (var span in TopologicalOrder(sorted))
@@ -420,6 +449,9 @@ internal sealed class TraceAssembler
                     {
                         return;
                     }
+
+                    // Until the sink has the calls, the plan's log position is held here (the log's watermark).
+                    this.drainingPosition = plan.LogPosition;
                 }
 
                 List<ApiCall> calls;
@@ -433,14 +465,35 @@ internal sealed class TraceAssembler
                 {
                     this.LastMappingError = ex;
                     Interlocked.Increment(ref this.mappingFailures);
+                    this.ClearDraining();
                     continue;
                 }
 
-                if (calls.Count > 0)
+                try
                 {
-                    this.sink.Submit(calls);
+                    if (calls.Count > 0)
+                    {
+                        foreach (var call in calls)
+                        {
+                            call.LogPosition = plan.LogPosition;
+                        }
+
+                        this.sink.Submit(calls);
+                    }
+                }
+                finally
+                {
+                    this.ClearDraining();
                 }
             }
+        }
+    }
+
+    private void ClearDraining()
+    {
+        lock (this.sync)
+        {
+            this.drainingPosition = LogPositions.None;
         }
     }
 
@@ -451,6 +504,9 @@ internal sealed class TraceAssembler
         public Dictionary<ActivitySpanId, SpanRecord> Pending { get; } = [];
 
         public DateTimeOffset PendingSince { get; set; }
+
+        /// <summary>Gets or sets the lowest durable-log position among <see cref="Pending"/>.</summary>
+        public long MinLogPosition { get; set; } = LogPositions.None;
 
         public long Sequence { get; set; }
 

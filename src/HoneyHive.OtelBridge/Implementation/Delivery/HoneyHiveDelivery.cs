@@ -6,20 +6,33 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Durability;
 
 namespace HoneyHive.OtelBridge.Implementation.Delivery;
 
 /// <summary>
 /// Sends mapped <see cref="ApiCall"/>s to HoneyHive: a bounded in-memory queue per session (calls of one session
 /// go out one at a time, in order, so a session is created before its events), up to
-/// <see cref="HoneyHiveDeliveryOptions.MaxConcurrency"/> sessions in flight at once, consecutive event batches of a
-/// session merged, retryable failures retried with exponential backoff and full jitter, and every call that cannot
-/// be delivered logged and counted with its reason.
+/// <see cref="HoneyHiveDeliveryOptions.MaxConcurrency"/> requests in flight at once, event batches merged (within
+/// a session, and across sessions whose create succeeded), retryable failures retried with exponential backoff
+/// and full jitter, a batch the API refuses split until the refused event is isolated, a rejected key pausing
+/// delivery (one error, nothing dropped, a slow probe), and every call that cannot be delivered logged and counted
+/// with its reason.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Backpressure: <see cref="TrySubmit"/> returns <see langword="false"/> and <see cref="Submit"/> throws
 /// <see cref="InvalidOperationException"/> when the queue has no room for all the calls given; nothing of a refused
 /// submission is queued, so the caller can retry it whole (the receiver answers its client with a retryable status).
+/// </para>
+/// <para>
+/// Batching: the head of a session's queue, when it is an event batch, is merged with the event batches behind it
+/// (<c>POST /v1/sessions/{id}/events/batch</c>). When that leaves room and the session was created by this
+/// delivery, the head event batches of other created sessions that are not in flight join it, and the request
+/// becomes one <c>POST /v1/events/batch</c> with each event's <c>session_id</c> set: one request instead of one per
+/// session. Both kinds obey <see cref="HoneyHiveDeliveryOptions.MaxEventsPerBatch"/> and
+/// <see cref="HoneyHiveDeliveryOptions.MaxBatchBytes"/>.
+/// </para>
 /// </remarks>
 internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 {
@@ -28,11 +41,25 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     internal const string SessionNotCreatedReason = "SessionNotCreated";
     internal const string UnexpectedErrorReason = "UnexpectedError";
 
+    /// <summary>The reason of a 404 whose error code names a missing session or event (not a rejected key).</summary>
+    internal const string NotFoundReason = nameof(HoneyHiveApiErrorReason.NotFound);
+
+    /// <summary>How many remembered created sessions make a session eligible for cross-session batches.</summary>
+    internal const int MaxRememberedSessions = 100_000;
+
+    /// <summary>How many other sessions one take looks at for cross-session merging.</summary>
+    internal const int MaxMergeScan = 512;
+
+    /// <summary>The bytes <c>"session_id":"&lt;uuid&gt;",</c> adds to an event in a cross-session batch.</summary>
+    private const int SessionIdFieldBytes = 50;
+
     private readonly HoneyHiveApiClient client;
     private readonly HoneyHiveDeliveryOptions options;
     private readonly object gate = new();
-    private readonly Dictionary<string, LinkedList<QueuedCall>> queues = new(StringComparer.Ordinal);
-    private readonly HashSet<string> activeSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SessionQueue> sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<Unit> inFlightUnits = [];
+    private readonly HashSet<string> createdSessions = new(StringComparer.Ordinal);
+    private readonly Queue<string> createdOrder = new();
     private readonly Channel<string> ready = Channel.CreateUnbounded<string>();
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<string, (long Calls, long Events)> losses = new(StringComparer.Ordinal);
@@ -41,7 +68,13 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private int inFlight;
     private long deliveredCalls;
     private long deliveredEvents;
+    private long crossSessionBatches;
+    private long splitRequests;
+    private long keyRejectedPauses;
     private TaskCompletionSource? idle;
+    private TaskCompletionSource? resumed;
+    private Task? prober;
+    private long pausedAt;
     private bool disposed;
 
     public HoneyHiveDelivery(HoneyHiveApiClient client, HoneyHiveDeliveryOptions options)
@@ -59,6 +92,21 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
         BridgeMetrics.Track(this);
     }
+
+    private enum Outcome
+    {
+        Delivered,
+        GivenUp,
+        Requeue,
+    }
+
+    /// <summary>
+    /// Raised on a delivery worker after a request was delivered, once for each session it carried: the session id,
+    /// the request as sent (a merged or cross-session batch), and whether that session has nothing more queued (the
+    /// receiver logs one line per delivered session from it). A handler must be quick; an exception it throws is
+    /// logged and ignored.
+    /// </summary>
+    public event Action<string, ApiCall, bool>? CallDelivered;
 
     /// <summary>Gets the number of calls queued or in flight.</summary>
     public int PendingCalls
@@ -78,6 +126,34 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     /// <summary>Gets the number of events delivered in batch requests.</summary>
     public long DeliveredEvents => Interlocked.Read(ref this.deliveredEvents);
 
+    /// <summary>Gets the number of <c>POST /v1/events/batch</c> requests made of events of several sessions.</summary>
+    public long CrossSessionBatches => Interlocked.Read(ref this.crossSessionBatches);
+
+    /// <summary>Gets the number of batch requests split in two because the API refused them (400, 413).</summary>
+    public long SplitRequests => Interlocked.Read(ref this.splitRequests);
+
+    /// <summary>Gets how many times delivery paused because the API rejected the key.</summary>
+    public long KeyRejectedPauses => Interlocked.Read(ref this.keyRejectedPauses);
+
+    /// <summary>Gets a value indicating whether delivery is paused because the API rejected the key.</summary>
+    public bool IsPaused
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.resumed is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether calls still pending when delivery stops are kept (they are in a
+    /// durable log, which replays them on the next start) rather than counted as lost. When set,
+    /// <see cref="Dispose"/> does not wait for them either: the owner flushes first.
+    /// </summary>
+    internal bool KeepPendingOnShutdown { get; set; }
+
     /// <summary>Gets the calls and events given up so far, by reason (an API reason such as <c>BadRequest</c>, or
     /// <see cref="RetriesExhaustedReason"/>, <see cref="SessionNotCreatedReason"/>, <see cref="ShutdownReason"/>).</summary>
     /// <returns>A snapshot.</returns>
@@ -87,6 +163,33 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             return new Dictionary<string, (long Calls, long Events)>(this.losses, StringComparer.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// Gets the lowest durable-log position among the calls queued or in flight
+    /// (<see cref="LogPositions.None"/> when none of them came from a logged span).
+    /// </summary>
+    /// <returns>The lowest position.</returns>
+    public long GetLowestLogPosition()
+    {
+        var lowest = LogPositions.None;
+        lock (this.gate)
+        {
+            foreach (var queue in this.sessions.Values)
+            {
+                foreach (var call in queue.Calls)
+                {
+                    lowest = LogPositions.Min(lowest, call.Call.LogPosition);
+                }
+            }
+
+            foreach (var unit in this.inFlightUnits)
+            {
+                lowest = LogPositions.Min(lowest, unit.Call.LogPosition);
+            }
+        }
+
+        return lowest;
     }
 
     /// <inheritdoc/>
@@ -125,18 +228,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 foreach (var call in prepared)
                 {
                     var sessionId = call.Call.SessionId;
-                    if (!this.queues.TryGetValue(sessionId, out var queue))
-                    {
-                        queue = new LinkedList<QueuedCall>();
-                        this.queues.Add(sessionId, queue);
-                    }
-
-                    queue.AddLast(call);
+                    var queue = this.QueueOf(sessionId);
+                    queue.Calls.AddLast(call);
                     this.queuedCalls++;
-                    if (this.activeSessions.Add(sessionId))
-                    {
-                        this.ready.Writer.TryWrite(sessionId);
-                    }
+                    this.ScheduleLocked(sessionId, queue);
                 }
 
                 return true;
@@ -177,7 +272,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     }
 
     /// <summary>Flushes for at most <see cref="HoneyHiveDeliveryOptions.ShutdownTimeout"/>, then stops; whatever is
-    /// still pending is logged and counted as lost with reason <see cref="ShutdownReason"/>.</summary>
+    /// still pending is logged and counted as lost with reason <see cref="ShutdownReason"/> (or, with
+    /// <see cref="KeepPendingOnShutdown"/>, logged as kept for replay).</summary>
     public void Dispose()
     {
         lock (this.gate)
@@ -191,14 +287,18 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
 
         BridgeMetrics.Untrack(this);
+        if (!this.KeepPendingOnShutdown)
+        {
+            this.FlushAsync(this.options.ShutdownTimeout).GetAwaiter().GetResult();
+        }
 
-        this.FlushAsync(this.options.ShutdownTimeout).GetAwaiter().GetResult();
         this.ready.Writer.TryComplete();
         this.stopping.Cancel();
         try
         {
             // Workers only have to notice the cancellation; a second is plenty.
-            Task.WaitAll(this.workers, TimeSpan.FromSeconds(1));
+            var all = this.prober is { } probe ? [.. this.workers, probe] : this.workers;
+            Task.WaitAll(all, TimeSpan.FromSeconds(1));
         }
         catch (AggregateException ex)
         {
@@ -208,19 +308,29 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         List<QueuedCall> left = [];
         lock (this.gate)
         {
-            foreach (var queue in this.queues.Values)
+            foreach (var queue in this.sessions.Values)
             {
-                left.AddRange(queue);
+                left.AddRange(queue.Calls);
             }
 
-            this.queues.Clear();
-            this.activeSessions.Clear();
+            this.sessions.Clear();
             this.queuedCalls = 0;
+            this.resumed?.TrySetResult();
         }
 
-        foreach (var call in left)
+        if (this.KeepPendingOnShutdown)
         {
-            this.RecordLoss(call.Call, ShutdownReason, null, "Delivery stopped before the call could be sent.");
+            if (left.Count > 0)
+            {
+                HoneyHiveExporterEventSource.Log.CallsKeptForReplay(left.Count, left.Sum(c => EventCount(c.Call)));
+            }
+        }
+        else
+        {
+            foreach (var call in left)
+            {
+                this.RecordLoss(call.Call, ShutdownReason, null, "Delivery stopped before the call could be sent.");
+            }
         }
 
         this.stopping.Dispose();
@@ -233,204 +343,50 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         _ => 0,
     };
 
-    private async Task RunWorkerAsync()
+    /// <summary>401, 403, or a 404 that does not name a missing session or event (the client reads that as
+    /// <see cref="HoneyHiveApiErrorReason.NotFound"/>): the API refused the key, not the call.</summary>
+    private static bool IsKeyRejection(HoneyHiveApiException ex) => ex.Reason == HoneyHiveApiErrorReason.KeyRejected;
+
+    /// <summary>Splits a batch call in two halves with the same session(s) and log position; null when it has one event.</summary>
+    private static (ApiCall First, ApiCall Second)? Split(ApiCall call)
     {
-        var token = this.stopping.Token;
-        try
+        switch (call)
         {
-            while (await this.ready.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            case SessionEventBatchCall batch when batch.Request.Events.Count > 1:
             {
-                while (this.ready.Reader.TryRead(out var sessionId))
-                {
-                    await this.ProcessNextAsync(sessionId, token).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
-    private async Task ProcessNextAsync(string sessionId, CancellationToken token)
-    {
-        ApiCall unit;
-        lock (this.gate)
-        {
-            if (!this.queues.TryGetValue(sessionId, out var queue) || queue.Count == 0)
-            {
-                this.queues.Remove(sessionId);
-                this.activeSessions.Remove(sessionId);
-                this.SignalIfIdle();
-                return;
+                var events = batch.Request.Events;
+                var half = events.Count / 2;
+                return (
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition },
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition });
             }
 
-            unit = this.TakeUnit(sessionId, queue, out var consumed);
-            this.queuedCalls -= consumed;
-            this.inFlight++;
-        }
-
-        var delivered = await this.SendWithRetriesAsync(unit, token).ConfigureAwait(false);
-
-        List<QueuedCall>? orphaned = null;
-        lock (this.gate)
-        {
-            this.inFlight--;
-            if (this.queues.TryGetValue(sessionId, out var queue))
+            case EventBatchCall batch when batch.Request.Events.Count > 1:
             {
-                if (!delivered && unit is StartSessionCall && queue.Count > 0)
-                {
-                    // Invariant 1: never post events to a session that was not created.
-                    orphaned = [.. queue];
-                    this.queuedCalls -= queue.Count;
-                    queue.Clear();
-                }
-
-                if (queue.Count == 0)
-                {
-                    this.queues.Remove(sessionId);
-                    this.activeSessions.Remove(sessionId);
-                }
-                else
-                {
-                    // Back of the line: sessions take turns.
-                    this.ready.Writer.TryWrite(sessionId);
-                }
-            }
-            else
-            {
-                this.activeSessions.Remove(sessionId);
+                var events = batch.Request.Events;
+                var half = events.Count / 2;
+                return (
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition },
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition });
             }
 
-            this.SignalIfIdle();
-        }
-
-        if (orphaned is not null)
-        {
-            foreach (var call in orphaned)
-            {
-                this.RecordLoss(call.Call, SessionNotCreatedReason, null, "The session of this call could not be created.");
-            }
-        }
-    }
-
-    /// <summary>
-    /// Takes the head of a session's queue; consecutive event batches at the head are merged into one request of
-    /// at most <see cref="HoneyHiveDeliveryOptions.MaxEventsPerBatch"/> events and
-    /// <see cref="HoneyHiveDeliveryOptions.MaxBatchBytes"/> bytes (a batch over the caps is split).
-    /// </summary>
-    private ApiCall TakeUnit(string sessionId, LinkedList<QueuedCall> queue, out int consumed)
-    {
-        var head = queue.First!.Value;
-        if (head.Call is not SessionEventBatchCall first)
-        {
-            queue.RemoveFirst();
-            consumed = 1;
-            return head.Call;
-        }
-
-        consumed = 0;
-        var events = new List<EventRequest>();
-        long bytes = QueuedCall.BatchEnvelopeBytes;
-        while (queue.First?.Value is { Call: SessionEventBatchCall batch } next)
-        {
-            var taken = 0;
-            while (taken < batch.Request.Events.Count)
-            {
-                var size = next.EventSizes![taken] + 1;
-                if (events.Count > 0 && (events.Count >= this.options.MaxEventsPerBatch || bytes + size > this.options.MaxBatchBytes))
-                {
-                    break;
-                }
-
-                events.Add(batch.Request.Events[taken]);
-                bytes += size;
-                taken++;
-            }
-
-            if (taken < batch.Request.Events.Count)
-            {
-                // Full: the rest of this batch stays at the head for the next request.
-                queue.First.Value = next.Rest(sessionId, taken);
-                break;
-            }
-
-            queue.RemoveFirst();
-            consumed++;
-        }
-
-        return consumed == 1 && events.Count == first.Request.Events.Count
-            ? first
-            : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events });
-    }
-
-    private async Task<bool> SendWithRetriesAsync(ApiCall call, CancellationToken token)
-    {
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await this.client.SendAsync(call, token).ConfigureAwait(false);
-                Interlocked.Increment(ref this.deliveredCalls);
-                var eventCount = EventCount(call);
-                Interlocked.Add(ref this.deliveredEvents, eventCount);
-                BridgeMetrics.CallDelivered(call, eventCount);
-                HoneyHiveExporterEventSource.Log.CallDelivered(call, attempt, Stopwatch.GetElapsedTime(started));
-                return true;
-            }
-            catch (HoneyHiveApiException ex) when (!token.IsCancellationRequested)
-            {
-                if (!ex.IsRetryable)
-                {
-                    this.RecordLoss(call, ex.Reason.ToString(), ex.StatusCode, ex.Message);
-                    return false;
-                }
-
-                var delay = this.NextDelay(attempt, ex.RetryAfter);
-                if (attempt >= this.options.MaxAttempts || Stopwatch.GetElapsedTime(started) + delay > this.options.MaxRetryDuration)
-                {
-                    this.RecordLoss(
-                        call,
-                        RetriesExhaustedReason,
-                        ex.StatusCode,
-                        string.Create(CultureInfo.InvariantCulture, $"Gave up after {attempt} attempt(s) in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.#} s; last failure {ex.Reason}: {ex.Message}"));
-                    return false;
-                }
-
-                HoneyHiveExporterEventSource.Log.CallRetrying(call, ex, attempt, delay);
-                BridgeMetrics.Retried(ex.Reason.ToString());
-                try
-                {
-                    await DelayAtLeastAsync(delay, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    this.RecordLoss(call, ShutdownReason, ex.StatusCode, "Delivery stopped while waiting to retry.");
-                    return false;
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                this.RecordLoss(call, ShutdownReason, null, "Delivery stopped while the call was in flight.");
-                return false;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
-                this.RecordLoss(call, UnexpectedErrorReason, null, ex.GetType().Name + ": " + ex.Message);
-                return false;
-            }
+            default:
+                return null;
         }
     }
 
     /// <summary>Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], but never less than Retry-After.</summary>
-    private TimeSpan NextDelay(int attempt, TimeSpan? retryAfter)
+    /// <param name="options">The backoff settings.</param>
+    /// <param name="attempt">The attempt that failed (1 for the first).</param>
+    /// <param name="retryAfter">The API's <c>Retry-After</c>, a lower bound.</param>
+    /// <param name="random">A uniform sample in [0, 1).</param>
+    /// <returns>The wait before the next attempt.</returns>
+    internal static TimeSpan NextDelay(HoneyHiveDeliveryOptions options, int attempt, TimeSpan? retryAfter, double random)
     {
         var capMs = Math.Min(
-            this.options.MaxBackoff.TotalMilliseconds,
-            this.options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
-        var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * capMs);
+            options.MaxBackoff.TotalMilliseconds,
+            options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
+        var delay = TimeSpan.FromMilliseconds(random * capMs);
         return retryAfter is { } wait && wait > delay ? wait : delay;
     }
 
@@ -444,6 +400,511 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, token).ConfigureAwait(false);
         }
     }
+
+    private SessionQueue QueueOf(string sessionId)
+    {
+        if (!this.sessions.TryGetValue(sessionId, out var queue))
+        {
+            queue = new SessionQueue();
+            this.sessions.Add(sessionId, queue);
+        }
+
+        return queue;
+    }
+
+    /// <summary>Puts a session on the ready channel unless it is there already or in flight.</summary>
+    private void ScheduleLocked(string sessionId, SessionQueue queue)
+    {
+        if (!queue.Scheduled && !queue.Busy && queue.Calls.Count > 0)
+        {
+            queue.Scheduled = true;
+            this.ready.Writer.TryWrite(sessionId);
+        }
+    }
+
+    private async Task RunWorkerAsync()
+    {
+        var token = this.stopping.Token;
+        try
+        {
+            while (await this.ready.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                await this.WaitWhilePausedAsync(token).ConfigureAwait(false);
+                if (this.ready.Reader.TryRead(out var sessionId))
+                {
+                    await this.ProcessNextAsync(sessionId, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task WaitWhilePausedAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (this.gate)
+            {
+                if (this.resumed is null)
+                {
+                    return;
+                }
+
+                wait = this.resumed.Task;
+            }
+
+            await wait.WaitAsync(token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessNextAsync(string sessionId, CancellationToken token)
+    {
+        Unit unit;
+        lock (this.gate)
+        {
+            if (!this.sessions.TryGetValue(sessionId, out var queue))
+            {
+                return;
+            }
+
+            queue.Scheduled = false;
+            if (queue.Busy)
+            {
+                // Part of a merged batch in flight: its completion schedules the session again.
+                return;
+            }
+
+            if (queue.Calls.Count == 0)
+            {
+                this.sessions.Remove(sessionId);
+                this.SignalIfIdle();
+                return;
+            }
+
+            if (this.resumed is not null)
+            {
+                // Paused meanwhile: back on the channel; the workers wait for the probe to resume.
+                this.ScheduleLocked(sessionId, queue);
+                return;
+            }
+
+            unit = this.TakeUnitLocked(sessionId, queue);
+        }
+
+        var outcome = await this.SendWithRetriesAsync(unit.Call, token).ConfigureAwait(false);
+        this.Complete(unit, outcome);
+    }
+
+    /// <summary>Ends a unit: requeues it (key rejected), drops the calls of a session that could not be created,
+    /// and schedules its sessions again.</summary>
+    private void Complete(Unit unit, Outcome outcome)
+    {
+        List<QueuedCall>? orphaned = null;
+        var handler = outcome == Outcome.Delivered ? this.CallDelivered : null;
+        List<(string SessionId, bool Drained)>? drained = handler is null ? null : [];
+        lock (this.gate)
+        {
+            this.inFlight--;
+            this.inFlightUnits.Remove(unit);
+            if (outcome == Outcome.Requeue)
+            {
+                for (var i = unit.Parts.Count - 1; i >= 0; i--)
+                {
+                    var (sessionId, piece) = unit.Parts[i];
+                    this.QueueOf(sessionId).Calls.AddFirst(piece);
+                    this.queuedCalls++;
+                }
+            }
+            else if (unit.Call is StartSessionCall start)
+            {
+                if (outcome == Outcome.Delivered)
+                {
+                    this.RememberCreatedLocked(start.SessionId);
+                }
+                else if (this.sessions.TryGetValue(start.SessionId, out var queue) && queue.Calls.Count > 0)
+                {
+                    // Invariant 1: never post events to a session that was not created.
+                    orphaned = [.. queue.Calls];
+                    this.queuedCalls -= queue.Calls.Count;
+                    queue.Calls.Clear();
+                }
+            }
+
+            foreach (var sessionId in unit.Sessions)
+            {
+                if (!this.sessions.TryGetValue(sessionId, out var queue))
+                {
+                    drained?.Add((sessionId, true));
+                    continue;
+                }
+
+                drained?.Add((sessionId, queue.Calls.Count == 0));
+                queue.Busy = false;
+                if (queue.Calls.Count > 0)
+                {
+                    // Back of the line: sessions take turns.
+                    this.ScheduleLocked(sessionId, queue);
+                }
+                else if (!queue.Scheduled)
+                {
+                    this.sessions.Remove(sessionId);
+                }
+            }
+
+            this.SignalIfIdle();
+        }
+
+        if (orphaned is not null)
+        {
+            foreach (var call in orphaned)
+            {
+                this.RecordLoss(call.Call, SessionNotCreatedReason, null, "The session of this call could not be created.");
+            }
+        }
+
+        if (handler is not null && drained is not null)
+        {
+            foreach (var (sessionId, sessionDrained) in drained)
+            {
+                try
+                {
+                    handler(sessionId, unit.Call, sessionDrained);
+                }
+                catch (Exception ex)
+                {
+                    HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+                }
+            }
+        }
+    }
+
+    private void RememberCreatedLocked(string sessionId)
+    {
+        if (this.createdSessions.Add(sessionId))
+        {
+            this.createdOrder.Enqueue(sessionId);
+            while (this.createdOrder.Count > MaxRememberedSessions)
+            {
+                this.createdSessions.Remove(this.createdOrder.Dequeue());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the next request of a session (marking it in flight): its head call, or, when the head is an event
+    /// batch, the event batches at its head merged up to the caps, joined by the head batches of other created
+    /// sessions when that saves requests.
+    /// </summary>
+    private Unit TakeUnitLocked(string sessionId, SessionQueue queue)
+    {
+        var head = queue.Calls.First!.Value;
+        Unit unit;
+        if (head.Call is not SessionEventBatchCall first)
+        {
+            queue.Calls.RemoveFirst();
+            this.queuedCalls--;
+            unit = new Unit(head.Call, [(sessionId, head)], [sessionId]);
+        }
+        else
+        {
+            var taking = new BatchBuilder(this.options);
+            this.TakeBatchesLocked(sessionId, queue, taking);
+            List<string> involved = [sessionId];
+            if (this.options.MergeAcrossSessions && taking.HasRoom && this.createdSessions.Contains(sessionId))
+            {
+                var scanned = 0;
+                foreach (var (otherId, other) in this.sessions)
+                {
+                    if (!taking.HasRoom || ++scanned > MaxMergeScan)
+                    {
+                        break;
+                    }
+
+                    if (other.Busy || ReferenceEquals(other, queue) || other.Calls.First?.Value.Call is not SessionEventBatchCall
+                        || !this.createdSessions.Contains(otherId))
+                    {
+                        continue;
+                    }
+
+                    taking.StartCrossSession();
+                    this.TakeBatchesLocked(otherId, other, taking);
+                    other.Busy = true;
+                    involved.Add(otherId);
+                }
+            }
+
+            ApiCall call;
+            if (involved.Count > 1)
+            {
+                foreach (var (eventSessionId, request) in taking.Events)
+                {
+                    request.SessionId = eventSessionId;
+                }
+
+                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] });
+                Interlocked.Increment(ref this.crossSessionBatches);
+            }
+            else
+            {
+                call = taking.Parts.Count == 1 && ReferenceEquals(taking.Parts[0].Piece.Call, first)
+                    ? first
+                    : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] });
+            }
+
+            call.LogPosition = taking.Parts.Aggregate(LogPositions.None, (min, part) => LogPositions.Min(min, part.Piece.Call.LogPosition));
+            unit = new Unit(call, taking.Parts, involved);
+        }
+
+        queue.Busy = true;
+        this.inFlight++;
+        this.inFlightUnits.Add(unit);
+        return unit;
+    }
+
+    /// <summary>Takes the consecutive event batches at the head of a session's queue while they fit.</summary>
+    private void TakeBatchesLocked(string sessionId, SessionQueue queue, BatchBuilder taking)
+    {
+        while (queue.Calls.First?.Value is { Call: SessionEventBatchCall batch } next)
+        {
+            var taken = 0;
+            while (taken < batch.Request.Events.Count && taking.TryAdd(sessionId, batch.Request.Events[taken], next.EventSizes![taken]))
+            {
+                taken++;
+            }
+
+            if (taken == 0)
+            {
+                return;
+            }
+
+            if (taken < batch.Request.Events.Count)
+            {
+                // Full: the rest of this batch stays at the head for the next request.
+                var (prefix, rest) = next.SplitAt(sessionId, taken);
+                queue.Calls.First.Value = rest;
+                taking.Parts.Add((sessionId, prefix));
+                return;
+            }
+
+            queue.Calls.RemoveFirst();
+            this.queuedCalls--;
+            taking.Parts.Add((sessionId, next));
+        }
+    }
+
+    private async Task<Outcome> SendWithRetriesAsync(ApiCall call, CancellationToken token)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await this.client.SendAsync(call, token).ConfigureAwait(false);
+                Interlocked.Increment(ref this.deliveredCalls);
+                var eventCount = EventCount(call);
+                Interlocked.Add(ref this.deliveredEvents, eventCount);
+                BridgeMetrics.CallDelivered(call, eventCount);
+                HoneyHiveExporterEventSource.Log.CallDelivered(call, attempt, Stopwatch.GetElapsedTime(started));
+                return Outcome.Delivered;
+            }
+            catch (HoneyHiveApiException ex) when (!token.IsCancellationRequested)
+            {
+                if (IsKeyRejection(ex))
+                {
+                    return this.Pause(call, ex) ? Outcome.Requeue : this.Stopped(call, ex.StatusCode, "Delivery stopped while the API rejected the key.");
+                }
+
+                if (ex.Reason is HoneyHiveApiErrorReason.BadRequest or HoneyHiveApiErrorReason.PayloadTooLarge && Split(call) is { } halves)
+                {
+                    var (firstHalf, secondHalf) = halves;
+                    // One bad event must not cost the batch: halve until it is alone; the rest are delivered.
+                    Interlocked.Increment(ref this.splitRequests);
+                    var firstOutcome = await this.SendWithRetriesAsync(firstHalf, token).ConfigureAwait(false);
+                    if (firstOutcome == Outcome.Requeue)
+                    {
+                        return Outcome.Requeue;
+                    }
+
+                    var secondOutcome = await this.SendWithRetriesAsync(secondHalf, token).ConfigureAwait(false);
+                    return secondOutcome == Outcome.Requeue ? Outcome.Requeue
+                        : firstOutcome == Outcome.Delivered || secondOutcome == Outcome.Delivered ? Outcome.Delivered
+                        : Outcome.GivenUp;
+                }
+
+                if (!ex.IsRetryable)
+                {
+                    this.RecordLoss(call, ex.Reason.ToString(), ex.StatusCode, ex.Message);
+                    return Outcome.GivenUp;
+                }
+
+                var delay = NextDelay(this.options, attempt, ex.RetryAfter, Random.Shared.NextDouble());
+                if (attempt >= this.options.MaxAttempts || Stopwatch.GetElapsedTime(started) + delay > this.options.MaxRetryDuration)
+                {
+                    this.RecordLoss(
+                        call,
+                        RetriesExhaustedReason,
+                        ex.StatusCode,
+                        string.Create(CultureInfo.InvariantCulture, $"Gave up after {attempt} attempt(s) in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.#} s; last failure {ex.Reason}: {ex.Message}"));
+                    return Outcome.GivenUp;
+                }
+
+                HoneyHiveExporterEventSource.Log.CallRetrying(call, ex, attempt, delay);
+                BridgeMetrics.Retried(ex.Reason.ToString());
+                try
+                {
+                    await DelayAtLeastAsync(delay, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return this.Stopped(call, ex.StatusCode, "Delivery stopped while waiting to retry.");
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return this.Stopped(call, null, "Delivery stopped while the call was in flight.");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+                this.RecordLoss(call, UnexpectedErrorReason, null, ex.GetType().Name + ": " + ex.Message);
+                return Outcome.GivenUp;
+            }
+        }
+    }
+
+    /// <summary>A call cut short by shutdown: kept (for the log to replay) or counted as lost.</summary>
+    private Outcome Stopped(ApiCall call, int? statusCode, string message)
+    {
+        if (this.KeepPendingOnShutdown)
+        {
+            return Outcome.Requeue;
+        }
+
+        this.RecordLoss(call, ShutdownReason, statusCode, message);
+        return Outcome.GivenUp;
+    }
+
+    /// <summary>Pauses delivery after a rejected key: one error for the whole pause, then a slow probe.</summary>
+    /// <returns><see langword="false"/> when delivery is stopping (nothing to pause).</returns>
+    private bool Pause(ApiCall call, HoneyHiveApiException ex)
+    {
+        lock (this.gate)
+        {
+            if (this.disposed)
+            {
+                return false;
+            }
+
+            if (this.resumed is not null)
+            {
+                return true;
+            }
+
+            this.resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            this.pausedAt = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref this.keyRejectedPauses);
+            if (this.prober is null || this.prober.IsCompleted)
+            {
+                this.prober = Task.Run(this.ProbeWhilePausedAsync);
+            }
+        }
+
+        HoneyHiveExporterEventSource.Log.DeliveryPaused(call, ex, this.options.KeyRejectedProbeInterval);
+        return true;
+    }
+
+    /// <summary>While paused: every probe interval, sends one queued call once; anything but another key rejection
+    /// resumes delivery (the call, if it failed otherwise, goes back to the queue for the normal rules).</summary>
+    private async Task ProbeWhilePausedAsync()
+    {
+        var token = this.stopping.Token;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(this.options.KeyRejectedProbeInterval, token).ConfigureAwait(false);
+                Unit? unit = null;
+                lock (this.gate)
+                {
+                    if (this.resumed is null)
+                    {
+                        return;
+                    }
+
+                    foreach (var (sessionId, queue) in this.sessions)
+                    {
+                        if (!queue.Busy && queue.Calls.Count > 0)
+                        {
+                            unit = this.TakeUnitLocked(sessionId, queue);
+                            break;
+                        }
+                    }
+                }
+
+                if (unit is null)
+                {
+                    this.Resume();
+                    return;
+                }
+
+                var outcome = Outcome.Requeue;
+                var stillRejected = false;
+                try
+                {
+                    await this.client.SendAsync(unit.Call, token).ConfigureAwait(false);
+                    var eventCount = EventCount(unit.Call);
+                    Interlocked.Increment(ref this.deliveredCalls);
+                    Interlocked.Add(ref this.deliveredEvents, eventCount);
+                    BridgeMetrics.CallDelivered(unit.Call, eventCount);
+                    outcome = Outcome.Delivered;
+                }
+                catch (HoneyHiveApiException ex) when (!token.IsCancellationRequested)
+                {
+                    stillRejected = IsKeyRejection(ex);
+                    HoneyHiveExporterEventSource.Log.ProbeFailed(unit.Call, ex);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    this.Complete(unit, Outcome.Requeue);
+                    return;
+                }
+
+                this.Complete(unit, outcome);
+                if (!stillRejected)
+                {
+                    this.Resume();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Resume()
+    {
+        TaskCompletionSource? wake;
+        long since;
+        lock (this.gate)
+        {
+            wake = this.resumed;
+            since = this.pausedAt;
+            this.resumed = null;
+        }
+
+        if (wake is not null)
+        {
+            wake.TrySetResult();
+            HoneyHiveExporterEventSource.Log.DeliveryResumed(Stopwatch.GetElapsedTime(since).TotalSeconds);
+        }
+    }
+
 
     private void RecordLoss(ApiCall call, string reason, int? statusCode, string message)
     {
@@ -465,6 +926,63 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             this.idle = null;
             done.TrySetResult();
+        }
+    }
+
+    /// <summary>The queue of one session. <see cref="Scheduled"/>: on the ready channel; <see cref="Busy"/>: a
+    /// request with its calls is in flight (its next calls wait, so they stay in order).</summary>
+    private sealed class SessionQueue
+    {
+        public LinkedList<QueuedCall> Calls { get; } = new();
+
+        public bool Scheduled { get; set; }
+
+        public bool Busy { get; set; }
+    }
+
+    /// <summary>One request in flight and the queued pieces it was made of (to put back if it must wait).</summary>
+    private sealed class Unit(ApiCall call, List<(string SessionId, QueuedCall Piece)> parts, List<string> sessions)
+    {
+        public ApiCall Call { get; } = call;
+
+        public List<(string SessionId, QueuedCall Piece)> Parts { get; } = parts;
+
+        public List<string> Sessions { get; } = sessions;
+    }
+
+    /// <summary>Collects events for one merged request under the event and byte caps.</summary>
+    private sealed class BatchBuilder(HoneyHiveDeliveryOptions options)
+    {
+        private long bytes = QueuedCall.BatchEnvelopeBytes;
+        private bool crossSession;
+
+        public List<(string SessionId, EventRequest Event)> Events { get; } = [];
+
+        public List<(string SessionId, QueuedCall Piece)> Parts { get; } = [];
+
+        public bool HasRoom => this.Events.Count < options.MaxEventsPerBatch && this.bytes < options.MaxBatchBytes;
+
+        /// <summary>From now on every event also carries its <c>session_id</c>.</summary>
+        public void StartCrossSession()
+        {
+            if (!this.crossSession)
+            {
+                this.crossSession = true;
+                this.bytes += (long)this.Events.Count * SessionIdFieldBytes;
+            }
+        }
+
+        public bool TryAdd(string sessionId, EventRequest request, int size)
+        {
+            var cost = size + 1 + (this.crossSession ? SessionIdFieldBytes : 0);
+            if (this.Events.Count > 0 && (this.Events.Count >= options.MaxEventsPerBatch || this.bytes + cost > options.MaxBatchBytes))
+            {
+                return false;
+            }
+
+            this.Events.Add((sessionId, request));
+            this.bytes += cost;
+            return true;
         }
     }
 
@@ -494,12 +1012,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             return new QueuedCall(call, sizes);
         }
 
-        public QueuedCall Rest(string sessionId, int skip)
+        /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position.</summary>
+        public (QueuedCall Prefix, QueuedCall Remainder) SplitAt(string sessionId, int count)
         {
             var batch = (SessionEventBatchCall)this.Call;
-            var count = batch.Request.Events.Count - skip;
-            var rest = new SessionEventBatchRequest { Events = batch.Request.Events.GetRange(skip, count) };
-            return new QueuedCall(new SessionEventBatchCall(sessionId, rest), this.EventSizes![skip..]);
+            var events = batch.Request.Events;
+            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) }) { LogPosition = batch.LogPosition };
+            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, events.Count - count) }) { LogPosition = batch.LogPosition };
+            return (new QueuedCall(prefix, this.EventSizes![..count]), new QueuedCall(rest, this.EventSizes![count..]));
         }
     }
 }

@@ -52,6 +52,19 @@ internal sealed class HoneyHiveDeliveryOptions
     /// <summary>Gets or sets how long <c>Dispose</c> waits for queued calls to be delivered (default 10 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets how often delivery, paused because the API rejected the key (401, 403, or a 404 that is not a
+    /// missing session or event), sends one queued call again to see whether the key works now (default 30 s). Slow on
+    /// purpose: a rejected key is fixed by a person, and the probes should not look like an attack.
+    /// </summary>
+    public TimeSpan KeyRejectedProbeInterval { get; set; } = DefaultKeyRejectedProbeInterval;
+
+    /// <summary>Gets or sets a value indicating whether event batches of different sessions may be merged into one
+    /// <c>POST /v1/events/batch</c> (default <see langword="true"/>).</summary>
+    public bool MergeAcrossSessions { get; set; } = true;
+
+    internal static TimeSpan DefaultKeyRejectedProbeInterval => TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxQueuedCalls, 1, nameof(this.MaxQueuedCalls));
@@ -63,5 +76,6 @@ internal sealed class HoneyHiveDeliveryOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxBackoff, this.InitialBackoff, nameof(this.MaxBackoff));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxRetryDuration, TimeSpan.Zero, nameof(this.MaxRetryDuration));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.ShutdownTimeout, TimeSpan.Zero, nameof(this.ShutdownTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.KeyRejectedProbeInterval, TimeSpan.FromMilliseconds(1), nameof(this.KeyRejectedProbeInterval));
     }
 }

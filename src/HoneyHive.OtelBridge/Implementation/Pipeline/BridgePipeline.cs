@@ -1,10 +1,15 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Diagnostics;
 using System.Globalization;
+using Google.Protobuf;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Implementation.Durability;
+using HoneyHive.OtelBridge.Implementation.Otlp;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Implementation.Spans;
 
 namespace HoneyHive.OtelBridge.Implementation.Pipeline;
@@ -14,14 +19,40 @@ namespace HoneyHive.OtelBridge.Implementation.Pipeline;
 /// calls to delivery. A timer emits traces whose root wait ran out. <see cref="FlushAsync"/> emits everything held
 /// (including traces whose root never came) and waits for delivery.
 /// </summary>
+/// <remarks>
+/// <para>
+/// With <see cref="BridgePipelineOptions.DataDirectory"/>, accepted spans are first appended to a
+/// <see cref="DurableLog"/> (one record per <see cref="TryAccept"/>, an OTLP <c>ExportTraceServiceRequest</c>).
+/// Each span carries its record's position; the calls made from it carry the lowest position of their spans. The
+/// log removes the segments below the watermark: the lowest position still being accepted, replayed, held by
+/// assembly, or pending in delivery (a call given up, or a stand-in, counts as done). The stages are read in the
+/// order spans flow through them, and each hands over before it lets go, so no position in transit is missed.
+/// On start, the records left in the directory are replayed through assembly in the background (ids are
+/// deterministic, so re-delivery is idempotent), paced by <see cref="IsSaturated"/>.
+/// </para>
+/// </remarks>
 internal sealed class BridgePipeline : IDisposable
 {
+    /// <summary>How often a refused append may try to free log space first.</summary>
+    private static readonly TimeSpan CompactOnFullInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly BridgePipelineOptions options;
     private readonly HoneyHiveDelivery delivery;
     private readonly TraceAssembler assembler;
     private readonly ITimer expiryTimer;
     private readonly object flushGate = new();
+    private readonly object logGate = new();
+    private readonly DurableLog? log;
+    private readonly HashSet<long> accepting = [];
+    private readonly CancellationTokenSource replayStop = new();
+    private readonly Task replay = Task.CompletedTask;
+    private long replayLow = LogPositions.None;
+    private long lastCompactOnFull;
+    private long replayedRecords;
+    private long replayedSpans;
     private long lostCalls;
+    private bool logClosed;
+    private bool keepAllRecords;
     private int disposed;
 
     public BridgePipeline(HoneyHiveApiClient client, BridgePipelineOptions? options = null, TimeProvider? timeProvider = null)
@@ -31,8 +62,27 @@ internal sealed class BridgePipeline : IDisposable
         var time = timeProvider ?? TimeProvider.System;
         this.delivery = new HoneyHiveDelivery(client, this.options.Delivery);
         this.assembler = new TraceAssembler(new WaitingSink(this), this.options.Assembly, time);
+        if (this.options.DataDirectory is { } directory)
+        {
+            this.log = new DurableLog(new DurableLogOptions
+            {
+                Directory = directory,
+                MaxBytes = this.options.MaxLogBytes,
+                SegmentBytes = Math.Min(this.options.LogSegmentBytes, this.options.MaxLogBytes),
+                Fsync = this.options.LogFsync,
+            });
+
+            // What is still pending at shutdown is in the log: the next start replays it.
+            this.delivery.KeepPendingOnShutdown = true;
+            if (this.log.ExistingSegments.Count > 0)
+            {
+                this.replayLow = this.log.ExistingSegments[0].FirstPosition;
+                this.replay = Task.Run(this.ReplayAsync);
+            }
+        }
+
         this.expiryTimer = time.CreateTimer(
-            static state => ((BridgePipeline)state!).EmitExpired(),
+            static state => ((BridgePipeline)state!).OnTimer(),
             this,
             this.options.ExpiryInterval,
             this.options.ExpiryInterval);
@@ -46,19 +96,57 @@ internal sealed class BridgePipeline : IDisposable
 
     /// <summary>
     /// Gets a value indicating whether delivery is so far behind that a front door should refuse new spans with a
-    /// retryable status (OTLP <c>UNAVAILABLE</c> / HTTP 503) rather than take them.
+    /// retryable status (OTLP <c>UNAVAILABLE</c> / HTTP 503) rather than take them. While delivery is paused (a
+    /// rejected key) its queue only grows, so this turns true.
     /// </summary>
     public bool IsSaturated =>
         this.delivery.PendingCalls >= this.options.Delivery.MaxQueuedCalls * this.options.SaturationThreshold;
 
-    /// <summary>Takes span records from a front door, unconditionally.</summary>
+    /// <summary>Gets the bytes the durable log takes on disk (0 without a log).</summary>
+    public long LogBytes
+    {
+        get
+        {
+            lock (this.logGate)
+            {
+                return this.log?.TotalBytes ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Gets the bytes of damaged log tails skipped by replay.</summary>
+    public long LogBytesSkipped => this.log?.BytesSkipped ?? 0;
+
+    /// <summary>Gets the number of log segments replay found damaged.</summary>
+    public long LogDamagedSegments => this.log?.DamagedSegments ?? 0;
+
+    /// <summary>Gets the number of log records replayed so far.</summary>
+    public long ReplayedRecords => Interlocked.Read(ref this.replayedRecords);
+
+    /// <summary>Gets the number of spans replayed so far.</summary>
+    public long ReplayedSpans => Interlocked.Read(ref this.replayedSpans);
+
+    /// <summary>Gets the replay of the log found at start (completed at once when there was nothing to replay).</summary>
+    public Task Replay => this.replay;
+
+    /// <summary>Takes span records from a front door, unconditionally (written to the durable log when it has
+    /// room; front doors that acknowledge use <see cref="TryAccept"/>).</summary>
     /// <param name="spans">The spans.</param>
-    public void Add(IEnumerable<SpanRecord> spans) => this.assembler.Add(spans);
+    public void Add(IEnumerable<SpanRecord> spans)
+    {
+        var list = spans as IReadOnlyList<SpanRecord> ?? [.. spans];
+        if (!this.TryLogAndAdd(list))
+        {
+            this.assembler.Add(list);
+        }
+    }
 
     /// <summary>
     /// Takes span records from a front door unless the bridge cannot take more. This is the call a front door
-    /// acknowledges on: when it returns <see langword="true"/> the spans are the pipeline's responsibility; when it
-    /// returns <see langword="false"/> nothing was taken and the front door answers with a retryable status
+    /// acknowledges on: when it returns <see langword="true"/> the spans are the pipeline's responsibility (with a
+    /// durable log: written to it, and flushed to the operating system, or to the disk with
+    /// <see cref="BridgePipelineOptions.LogFsync"/>); when it returns <see langword="false"/> nothing was taken
+    /// (delivery saturated, or the log full) and the front door answers with a retryable status
     /// (OTLP <c>UNAVAILABLE</c> with <c>RetryInfo</c>, HTTP 503 with <c>Retry-After</c>).
     /// </summary>
     /// <param name="spans">The spans of one export request.</param>
@@ -71,26 +159,48 @@ internal sealed class BridgePipeline : IDisposable
             return false;
         }
 
-        this.assembler.Add(spans);
-        return true;
+        if (this.log is null || spans.Count == 0)
+        {
+            this.assembler.Add(spans);
+            return true;
+        }
+
+        return this.TryLogAndAdd(spans);
     }
 
     /// <summary>Emits every trace held (a missing root gets a session built from what is there) and waits until
-    /// delivery has sent everything, or the timeout passes.</summary>
+    /// delivery has sent everything, or the timeout passes. Waits for the replay of the log first.</summary>
     /// <param name="timeout">The longest wait.</param>
     /// <returns><see langword="true"/> when nothing is pending any more.</returns>
-    public Task<bool> FlushAsync(TimeSpan timeout)
+    public async Task<bool> FlushAsync(TimeSpan timeout)
     {
+        var started = Stopwatch.GetTimestamp();
+        if (!this.replay.IsCompleted)
+        {
+            try
+            {
+                await this.replay.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                HoneyHiveExporterEventSource.Log.FlushTimedOut(this.delivery.PendingCalls, timeout.TotalMilliseconds);
+                return false;
+            }
+        }
+
         lock (this.flushGate)
         {
             this.assembler.FlushAll();
         }
 
-        return this.delivery.FlushAsync(timeout);
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        var flushed = await this.delivery.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        this.Compact();
+        return flushed;
     }
 
     /// <summary>Stops the timer, flushes everything held and stops delivery (bounded by the delivery's shutdown
-    /// timeout).</summary>
+    /// timeout). With a durable log, what is still pending stays in it for the next start.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref this.disposed, 1) != 0)
@@ -99,19 +209,220 @@ internal sealed class BridgePipeline : IDisposable
         }
 
         this.expiryTimer.Dispose();
+        this.replayStop.Cancel();
+        try
+        {
+            this.replay.Wait(this.options.Delivery.ShutdownTimeout);
+        }
+        catch (AggregateException ex)
+        {
+            HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+        }
+
         lock (this.flushGate)
         {
             this.assembler.FlushAll();
         }
 
-        this.delivery.Dispose();
+        if (this.log is not null)
+        {
+            this.delivery.FlushAsync(this.options.Delivery.ShutdownTimeout).GetAwaiter().GetResult();
+            this.Compact();
+            lock (this.logGate)
+            {
+                // From here on delivery lets go of what it has not sent: the log must keep it.
+                this.logClosed = true;
+            }
+
+            this.delivery.Dispose();
+            lock (this.logGate)
+            {
+                this.log.Dispose();
+            }
+        }
+        else
+        {
+            this.delivery.Dispose();
+        }
+
+        this.replayStop.Dispose();
     }
 
-    private void EmitExpired()
+    /// <summary>Removes the log segments every stage is done with.</summary>
+    internal void Compact()
+    {
+        if (this.log is null)
+        {
+            return;
+        }
+
+        long watermark;
+        lock (this.logGate)
+        {
+            if (this.logClosed || this.keepAllRecords)
+            {
+                return;
+            }
+
+            watermark = LogPositions.Min(this.log.NextPosition, this.replayLow);
+            foreach (var position in this.accepting)
+            {
+                watermark = LogPositions.Min(watermark, position);
+            }
+        }
+
+        // In the order spans flow: assembly hands calls to delivery before it lets go of them.
+        watermark = LogPositions.Min(watermark, this.assembler.GetLowestLogPosition());
+        watermark = LogPositions.Min(watermark, this.delivery.GetLowestLogPosition());
+        lock (this.logGate)
+        {
+            if (!this.logClosed && !this.keepAllRecords)
+            {
+                this.log.RemoveBelow(watermark);
+            }
+        }
+    }
+
+    /// <summary>Appends the spans to the log (if there is one and it has room), then hands them to assembly.</summary>
+    /// <returns><see langword="false"/> when there is no log, it is full, or closed: nothing was taken.</returns>
+    private bool TryLogAndAdd(IReadOnlyList<SpanRecord> spans)
+    {
+        if (this.log is null)
+        {
+            return false;
+        }
+
+        var payload = spans.ToExportTraceServiceRequest().ToByteArray();
+        if (!this.TryAppend(payload, out var position))
+        {
+            var now = Stopwatch.GetTimestamp();
+            var last = Interlocked.Read(ref this.lastCompactOnFull);
+            if (Stopwatch.GetElapsedTime(last, now) < CompactOnFullInterval || Interlocked.CompareExchange(ref this.lastCompactOnFull, now, last) != last)
+            {
+                return false;
+            }
+
+            this.Compact();
+            if (!this.TryAppend(payload, out position))
+            {
+                HoneyHiveExporterEventSource.Log.LogFull(this.LogBytes, this.options.MaxLogBytes);
+                return false;
+            }
+        }
+
+        try
+        {
+            foreach (var span in spans)
+            {
+                span.LogPosition = position;
+            }
+
+            this.assembler.Add(spans);
+        }
+        finally
+        {
+            lock (this.logGate)
+            {
+                this.accepting.Remove(position);
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryAppend(byte[] payload, out long position)
+    {
+        lock (this.logGate)
+        {
+            if (this.logClosed || !this.log!.TryAppend(payload, out position))
+            {
+                position = LogPositions.None;
+                return false;
+            }
+
+            this.accepting.Add(position);
+            return true;
+        }
+    }
+
+    private async Task ReplayAsync()
+    {
+        var log = this.log!;
+        var token = this.replayStop.Token;
+        var completed = false;
+        try
+        {
+            HoneyHiveExporterEventSource.Log.LogReplayStarted(log.Directory, log.ExistingSegments.Count, log.ExistingSegments.Sum(s => s.Bytes));
+            foreach (var (position, payload) in log.ReadExisting())
+            {
+                while (this.IsSaturated && !token.IsCancellationRequested)
+                {
+                    await Task.Delay(50, token).ConfigureAwait(false);
+                }
+
+                token.ThrowIfCancellationRequested();
+                IReadOnlyList<SpanRecord> spans;
+                try
+                {
+                    spans = ExportTraceServiceRequest.Parser.ParseFrom(payload).ToSpanRecords().Spans;
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    // The CRC matched, so the bytes are what was written; count it as damage all the same.
+                    HoneyHiveExporterEventSource.Log.LogDamaged(log.Directory, position, payload.Length, "record is not an OTLP export request: " + ex.Message);
+                    continue;
+                }
+
+                foreach (var span in spans)
+                {
+                    span.LogPosition = position;
+                }
+
+                lock (this.logGate)
+                {
+                    this.replayLow = position;
+                }
+
+                this.assembler.Add(spans);
+                lock (this.logGate)
+                {
+                    // Positions are dense within a segment and grow across them: everything unread is above.
+                    this.replayLow = position + 1;
+                }
+
+                Interlocked.Increment(ref this.replayedRecords);
+                Interlocked.Add(ref this.replayedSpans, spans.Count);
+            }
+
+            completed = true;
+            HoneyHiveExporterEventSource.Log.LogReplayed(log.Directory, this.ReplayedRecords, this.ReplayedSpans);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopping: what was not replayed stays in the log (replayLow keeps it).
+        }
+        catch (Exception ex)
+        {
+            HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+        }
+        finally
+        {
+            if (completed)
+            {
+                lock (this.logGate)
+                {
+                    this.replayLow = LogPositions.None;
+                }
+            }
+        }
+    }
+
+    private void OnTimer()
     {
         try
         {
             this.assembler.EmitExpired();
+            this.Compact();
         }
         catch (Exception ex)
         {
@@ -121,7 +432,8 @@ internal sealed class BridgePipeline : IDisposable
     }
 
     /// <summary>Hands assembled calls to delivery, waiting for room when its queue is full; a trace that finds
-    /// no room within <see cref="BridgePipelineOptions.SubmitWait"/> is counted and logged, never dropped silently.</summary>
+    /// no room within <see cref="BridgePipelineOptions.SubmitWait"/> is counted and logged, never dropped silently
+    /// (with a durable log, the log then stops removing records, so the next start delivers them).</summary>
     private sealed class WaitingSink(BridgePipeline owner) : IApiCallSink
     {
         public void Submit(IReadOnlyList<ApiCall> calls) => this.TrySubmit(calls);
@@ -145,6 +457,16 @@ internal sealed class BridgePipeline : IDisposable
             }
 
             Interlocked.Add(ref owner.lostCalls, calls.Count);
+            if (owner.log is not null)
+            {
+                // These calls leave memory undelivered: their records must stay in the log for the next start, so
+                // nothing more is removed from it in this process (re-delivery of the rest is idempotent).
+                lock (owner.logGate)
+                {
+                    owner.keepAllRecords = true;
+                }
+            }
+
             BridgeMetrics.CallsFailed(BridgeMetrics.QueueFullReason, calls.Count);
             HoneyHiveExporterEventSource.Log.DeliveryFailed(new InvalidOperationException(string.Create(
                 CultureInfo.InvariantCulture,

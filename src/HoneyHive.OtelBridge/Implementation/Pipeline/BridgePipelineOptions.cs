@@ -3,6 +3,7 @@
 
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Implementation.Durability;
 
 namespace HoneyHive.OtelBridge.Implementation.Pipeline;
 
@@ -30,4 +31,30 @@ internal sealed class BridgePipelineOptions
     /// Default: 0.8.
     /// </summary>
     public double SaturationThreshold { get; init; } = 0.8;
+
+    /// <summary>
+    /// Gets the directory of the durable log, or <see langword="null"/> (the default) for none. With a log,
+    /// <see cref="BridgePipeline.TryAccept"/> writes the spans to it before it answers <see langword="true"/>,
+    /// records are removed once everything made from them is delivered (or given up, which is logged and
+    /// counted), and a new pipeline on the same directory replays what is left: spans survive a crash, a kill, a
+    /// restart, and an API outage longer than the retries.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>
+    /// Gets the most bytes the durable log may take (default 1 GiB, see
+    /// <see cref="DurableLogOptions.DefaultMaxBytes"/>). When it is full, <see cref="BridgePipeline.TryAccept"/>
+    /// answers <see langword="false"/> (backpressure, never a drop).
+    /// </summary>
+    public long MaxLogBytes { get; init; } = DurableLogOptions.DefaultMaxBytes;
+
+    /// <summary>Gets the size at which the durable log starts a new segment file (default 16 MiB).</summary>
+    public long LogSegmentBytes { get; init; } = DurableLogOptions.DefaultSegmentBytes;
+
+    /// <summary>
+    /// Gets a value indicating whether every append to the durable log is forced to the disk (<c>fsync</c>), so
+    /// accepted spans survive power loss as well as a crash of the process. Default <see langword="false"/>:
+    /// each append is flushed to the operating system, which survives the process dying.
+    /// </summary>
+    public bool LogFsync { get; init; }
 }

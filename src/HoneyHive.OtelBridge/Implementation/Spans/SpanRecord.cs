@@ -67,6 +67,13 @@ internal sealed class SpanRecord
 
     /// <summary>Gets a value indicating whether the span has no parent (it is its trace's root).</summary>
     public bool IsRoot => this.ParentSpanId == default;
+
+    /// <summary>
+    /// Gets or sets the position of the durable-log record this span was read from or appended to, or
+    /// <see cref="Durability.LogPositions.None"/> (the default) when the span is not in a log. Set once, by the
+    /// pipeline, before the span reaches trace assembly; it is not part of the span's data.
+    /// </summary>
+    internal long LogPosition { get; set; } = Durability.LogPositions.None;
 }
 
 /// <summary>A span event (name, time in Unix nanoseconds, attributes).</summary>

@@ -12,7 +12,7 @@ using HoneyHive.OtelBridge.LocalApi;
 
 namespace HoneyHive.OtelBridge.EndToEnd.Tests.Implementation.Pipeline;
 
-public sealed class BridgePipelineTests
+public sealed partial class BridgePipelineTests
 {
     private const string Key = "pipeline-test-key";
 

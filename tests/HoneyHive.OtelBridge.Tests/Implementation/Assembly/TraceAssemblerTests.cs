@@ -39,6 +39,36 @@ public sealed class TraceAssemblerTests
     }
 
     [Fact]
+    public void GetLowestLogPosition_SpansHeldThenEmitted_ReportsTheHeldMinimumThenCallsCarryIt()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink);
+        var grandchild = TestSpans.Span(3, 2, "grandchild");
+        grandchild.LogPosition = 7;
+        var child = TestSpans.Span(2, 1, "child");
+        child.LogPosition = 5;
+        var root = TestSpans.Span(1, 0, "root");
+        root.LogPosition = 9;
+        var other = TestSpans.Span(System.Diagnostics.ActivityTraceId.CreateRandom(), 4, 3, "other of another trace");
+        other.LogPosition = 11;
+
+        // Act
+        var empty = assembler.GetLowestLogPosition();
+        assembler.Add([grandchild, child, other]);
+        var held = assembler.GetLowestLogPosition();
+        assembler.Add(root);
+        var afterEmit = assembler.GetLowestLogPosition();
+
+        // Assert
+        Assert.Equal(HoneyHive.OtelBridge.Implementation.Durability.LogPositions.None, empty);
+        Assert.Equal(5, held);
+        Assert.Equal(11, afterEmit);
+        Assert.Equal(2, sink.Calls.Count);
+        Assert.All(sink.Calls, call => Assert.Equal(5, call.LogPosition));
+    }
+
+    [Fact]
     public void EmitExpired_RootMissingAfterWait_PartialSessionAndStandInForMissingParent()
     {
         // Arrange

@@ -51,6 +51,17 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
                     await Task.Delay(Random.Shared.Next(5, 25));
                     created[(string)JsonNode.Parse(request.Body)!["session_id"]!] = true;
                 }
+                else if (request.Path == "/v1/events/batch")
+                {
+                    // Cross-session batch: every event names its session, which must exist.
+                    foreach (var e in JsonNode.Parse(request.Body)!["events"]!.AsArray())
+                    {
+                        if (!created.ContainsKey((string)e!["session_id"]!))
+                        {
+                            violations.Enqueue(request.Path + " " + (string)e["event_id"]!);
+                        }
+                    }
+                }
                 else if (!created.ContainsKey(request.Path.Split('/')[3]))
                 {
                     violations.Enqueue(request.Path);
@@ -200,7 +211,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_400_CountsAndLogsTheLossWithItsReasonWithoutRetrying()
+    public async Task Submit_400OnEveryEvent_SplitsToSingleEventsAndCountsAndLogsEachWithItsReason()
     {
         // Arrange
         using var listener = new TestEventListener("OpenTelemetry-HoneyHive-Exporter");
@@ -217,17 +228,240 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
 
         // Assert
         Assert.True(flushed);
-        Assert.Single(this.server.Requests, r => r.Path.EndsWith("/batch", StringComparison.Ordinal));
-        Assert.Equal((1L, 2L), delivery.GetLosses()["BadRequest"]);
+        var batches = this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Select(EventIds).ToList();
+        Assert.Equal([["x1", "x2"], ["x1"], ["x2"]], batches);
+        Assert.Equal((2L, 2L), delivery.GetLosses()["BadRequest"]);
+        Assert.Equal(1L, delivery.SplitRequests);
+        var dropped = listener.Events.Where(e => e.EventName == "CallDropped").ToList();
+        Assert.Equal(2, dropped.Count);
+        foreach (var e in dropped)
+        {
+            var payload = e.PayloadNames!.Zip(e.Payload!).ToDictionary(p => p.First, p => p.Second);
+            Assert.Equal("POST", payload["method"]);
+            Assert.Equal("/v1/sessions/" + sessionId + "/events/batch", payload["path"]);
+            Assert.Equal("BadRequest", payload["reason"]);
+            Assert.Equal(400, payload["statusCode"]);
+            Assert.Equal(1, payload["eventCount"]);
+            Assert.Contains("Unrecognized key: 'project'", (string)payload["message"]!, StringComparison.Ordinal);
+        }
+
+        Assert.All(listener.Events, e => Assert.DoesNotContain(ApiKey, string.Join("|", e.Payload ?? []), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_OneRefusedEventInABatchOf100_SplitsUntilItIsAloneAndDeliversTheOther99()
+    {
+        // Arrange
+        using var listener = new TestEventListener("OpenTelemetry-HoneyHive-Exporter");
+        var stored = new ConcurrentBag<string>();
+        this.server.Respond = request =>
+        {
+            if (!request.Path.EndsWith("/batch", StringComparison.Ordinal))
+            {
+                return Task.FromResult(FakeResponse.Ok());
+            }
+
+            var ids = EventIds(request);
+            if (ids.Contains("e37"))
+            {
+                return Task.FromResult(new FakeResponse(400, "{\"statusCode\":400,\"message\":\"Invalid event at index 3: field 'parent_id' must be a UUID.\",\"success\":false}"));
+            }
+
+            ids.ForEach(stored.Add);
+            return Task.FromResult(FakeResponse.Ok());
+        };
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(20);
+        var events = Enumerable.Range(0, 100).Select(i => "e" + i).ToArray();
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, events)]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Equal(events.Where(e => e != "e37").Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        Assert.Equal((1L, 1L), delivery.GetLosses()["BadRequest"]);
+        Assert.Equal(99, delivery.DeliveredEvents);
+
+        // Six splits (of 100, 50, 25, 13, 6 and 3 events) isolate it, each sending two halves: 1 + 2 * 6 requests.
+        Assert.Equal(13, this.server.Requests.Count(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)));
         var dropped = Assert.Single(listener.Events, e => e.EventName == "CallDropped");
         var payload = dropped.PayloadNames!.Zip(dropped.Payload!).ToDictionary(p => p.First, p => p.Second);
-        Assert.Equal("POST", payload["method"]);
-        Assert.Equal("/v1/sessions/" + sessionId + "/events/batch", payload["path"]);
+        Assert.Equal(1, payload["eventCount"]);
         Assert.Equal("BadRequest", payload["reason"]);
-        Assert.Equal(400, payload["statusCode"]);
-        Assert.Equal(2, payload["eventCount"]);
-        Assert.Contains("Unrecognized key: 'project'", (string)payload["message"]!, StringComparison.Ordinal);
+        Assert.Contains("must be a UUID", (string)payload["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_KeyRejected_PausesWithOneErrorKeepsEveryCallAndResumesWhenTheKeyWorks()
+    {
+        // Arrange
+        using var listener = new TestEventListener("OpenTelemetry-HoneyHive-Exporter");
+        var keyFixed = 0;
+        this.server.Respond = _ => Task.FromResult(
+            Volatile.Read(ref keyFixed) == 0
+                ? new FakeResponse(404, "{\"statusCode\":404,\"message\":\"Not found\",\"errorCode\":\"NOT_FOUND_OR_UNAUTHORIZED\"}")
+                : FakeResponse.Ok());
+        var options = FastRetries();
+        options.KeyRejectedProbeInterval = TimeSpan.FromMilliseconds(200);
+        using var delivery = this.CreateDelivery(options);
+
+        // Act
+        for (var s = 30; s < 40; s++)
+        {
+            delivery.Submit([StartSession(SessionId(s)), Batch(SessionId(s), "k" + s)]);
+        }
+
+        await WaitUntilAsync(() => delivery.IsPaused);
+        var probesBefore = this.server.Requests.Count;
+        await Task.Delay(1000);
+        var probesDuring = this.server.Requests.Count - probesBefore;
+        var pendingWhilePaused = delivery.PendingCalls;
+        var flushedWhilePaused = await delivery.FlushAsync(TimeSpan.FromMilliseconds(50));
+        Interlocked.Exchange(ref keyFixed, 1);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.Equal(20, pendingWhilePaused);
+        Assert.False(flushedWhilePaused);
+        Assert.InRange(probesDuring, 1, 8);
+        Assert.True(flushed);
+        Assert.False(delivery.IsPaused);
+        Assert.Empty(delivery.GetLosses());
+        Assert.Equal(10, delivery.DeliveredEvents);
+        Assert.Single(listener.Events, e => e.Level <= System.Diagnostics.Tracing.EventLevel.Error);
+        Assert.Single(listener.Events, e => e.EventName == "DeliveryPaused");
+        Assert.Single(listener.Events, e => e.EventName == "DeliveryResumed");
+        Assert.Equal(1, delivery.KeyRejectedPauses);
         Assert.All(listener.Events, e => Assert.DoesNotContain(ApiKey, string.Join("|", e.Payload ?? []), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_404NamingAMissingSession_IsCountedAsNotFoundWithoutPausing()
+    {
+        // Arrange
+        this.server.Respond = request => Task.FromResult(
+            request.Path.EndsWith("/batch", StringComparison.Ordinal)
+                ? new FakeResponse(404, "{\"statusCode\":404,\"message\":\"Session not found\",\"errorCode\":\"SESSION_NOT_FOUND\"}")
+                : FakeResponse.Ok());
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(41);
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "n1")]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.False(delivery.IsPaused);
+        Assert.Equal(0, delivery.KeyRejectedPauses);
+        Assert.Equal((1L, 1L), delivery.GetLosses()[HoneyHiveDelivery.NotFoundReason]);
+    }
+
+    [Fact]
+    public async Task Submit_HeadBatchesOfManyCreatedSessions_MergedIntoOneCrossSessionBatch()
+    {
+        // Arrange: one worker, held by the first batch while the others queue up behind it.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + SessionId(50) + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
+        var sessions = Enumerable.Range(50, 20).Select(SessionId).ToList();
+        foreach (var sessionId in sessions)
+        {
+            delivery.Submit([StartSession(sessionId)]);
+        }
+
+        Assert.True(await delivery.FlushAsync(Bounded));
+        var before = this.server.Requests.Count;
+
+        // Act
+        delivery.Submit([Batch(sessions[0], "first")]);
+        await held.Task.WaitAsync(Bounded);
+        foreach (var sessionId in sessions.Skip(1))
+        {
+            delivery.Submit([Batch(sessionId, "x" + sessionId[^2..], "y" + sessionId[^2..])]);
+        }
+
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var requests = this.server.Requests.Skip(before).ToList();
+        Assert.Equal(2, requests.Count);
+        var merged = requests[1];
+        Assert.Equal("/v1/events/batch", merged.Path);
+        var events = JsonNode.Parse(merged.Body)!["events"]!.AsArray();
+        Assert.Equal(38, events.Count);
+        Assert.Equal(sessions.Skip(1), events.Select(e => (string)e!["session_id"]!).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(events, e => Assert.EndsWith(((string)e!["session_id"]!)[^2..], (string)e["event_id"]!, StringComparison.Ordinal));
+        Assert.Equal(1, delivery.CrossSessionBatches);
+        Assert.Equal(39, delivery.DeliveredEvents);
+    }
+
+    [Fact]
+    public async Task Submit_BatchOfASessionNotCreatedHere_IsNeverMergedAcrossSessions()
+    {
+        // Arrange
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
+
+        // Act: nothing was created by this delivery, so each batch goes to its own session route.
+        delivery.Submit([StartSession(SessionId(70))]);
+        await held.Task.WaitAsync(Bounded);
+        delivery.Submit([Batch(SessionId(71), "a")]);
+        delivery.Submit([Batch(SessionId(72), "b")]);
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.DoesNotContain(this.server.Requests, r => r.Path == "/v1/events/batch");
+        Assert.Equal(2, this.server.Requests.Count(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, null, 0)]
+    [InlineData(1, 0.5, null, 50)]
+    [InlineData(2, 0.5, null, 100)]
+    [InlineData(3, 0.999, null, 399.6)]
+    [InlineData(10, 0.5, null, 500)]
+    [InlineData(40, 0.999, null, 999)]
+    [InlineData(1, 0.5, 2000, 2000)]
+    [InlineData(10, 0.999, 200, 999)]
+    public void NextDelay_AttemptAndSample_FullJitterUnderADoublingCapButNeverBelowRetryAfter(int attempt, double random, int? retryAfterMs, double expectedMs)
+    {
+        // Arrange
+        var options = new HoneyHiveDeliveryOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };
+        TimeSpan? retryAfter = retryAfterMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+
+        // Act
+        var delay = HoneyHiveDelivery.NextDelay(options, attempt, retryAfter, random);
+
+        // Assert
+        Assert.Equal(expectedMs, delay.TotalMilliseconds, 3);
     }
 
     [Fact]
@@ -380,6 +614,16 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
 
     private static List<string> EventIds(RecordedRequest request) =>
         [.. JsonNode.Parse(request.Body)!["events"]!.AsArray().Select(e => (string)e!["event_id"]!)];
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Bounded.TotalSeconds * Stopwatch.Frequency);
+        while (!condition())
+        {
+            Assert.True(Stopwatch.GetTimestamp() < deadline, "condition not met within the bounded wait");
+            await Task.Delay(20);
+        }
+    }
 
     private static void InterlockedMax(ref int target, int value)
     {

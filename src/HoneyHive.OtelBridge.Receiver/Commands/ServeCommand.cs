@@ -1,0 +1,226 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.CommandLine;
+using System.Security.Cryptography;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Pipeline;
+using HoneyHive.OtelBridge.LocalApi;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+using HoneyHive.OtelBridge.Receiver.Otlp;
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.Receiver.Commands;
+
+/// <summary>
+/// <c>honeyhive-bridge serve</c>: the OTLP receiver (gRPC 4317, HTTP 4318) in front of the bridge pipeline. With a key in
+/// <c>HH_INGESTION_API_KEY</c>/<c>HH_PROJECT_API_KEY</c>/<c>HH_API_KEY</c> it sends to HoneyHive; with none, to the
+/// built-in local API it starts in-process (the embedded default). Ctrl+C / SIGTERM stops the listeners, delivers what
+/// is held (bounded wait) and exits.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>How long the command line waits for <c>serve</c> to exit after Ctrl+C / SIGTERM.</summary>
+    internal static readonly TimeSpan TerminationTimeout = TimeSpan.FromSeconds(30);
+
+    public static Command Create()
+    {
+        var grpcPort = new Option<int>("--grpc-port")
+        {
+            Description = "OTLP/gRPC port (0 = ephemeral).",
+            DefaultValueFactory = _ => OtlpReceiverOptions.DefaultGrpcPort,
+        };
+        var httpPort = new Option<int>("--http-port")
+        {
+            Description = "OTLP/HTTP port (0 = ephemeral).",
+            DefaultValueFactory = _ => OtlpReceiverOptions.DefaultHttpPort,
+        };
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address both ports bind; 0.0.0.0 in a container.",
+            DefaultValueFactory = _ => OtlpReceiverOptions.DefaultListenAddress,
+        };
+        var apiUrl = new Option<Uri?>("--api-url")
+        {
+            Description = "HoneyHive API URL (default: $HH_DATA_PLANE_URL, else $HH_API_URL, else https://api.dp1.us.honeyhive.ai).",
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Data directory (the embedded local API's database).",
+            DefaultValueFactory = _ => ServeSettings.DefaultDataDirectory(),
+        };
+        var rootWait = new Option<double>("--root-wait")
+        {
+            Description = "Seconds a trace's spans wait for its root span before its session is built from what is there.",
+            DefaultValueFactory = _ => ServeSettings.DefaultRootWaitSeconds,
+        };
+        var localApiPort = new Option<int>("--local-api-port")
+        {
+            Description = "Port of the built-in local API, used when no API key is set (0 = ephemeral).",
+            DefaultValueFactory = _ => LocalApiOptions.DefaultPort,
+        };
+        var maxRequest = new Option<int>("--max-request-mib")
+        {
+            Description = "Largest OTLP request accepted, in MiB after decompression.",
+            DefaultValueFactory = _ => OtlpReceiverOptions.DefaultMaxRequestBytes / (1024 * 1024),
+        };
+        var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
+        {
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            ServeSettings settings;
+            HoneyHiveConnectionSettings connection;
+            try
+            {
+                var seconds = parseResult.GetValue(rootWait);
+                ArgumentOutOfRangeException.ThrowIfNegative(seconds, "--root-wait");
+                ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxRequest), 1, "--max-request-mib");
+                settings = new ServeSettings
+                {
+                    Receiver = new OtlpReceiverOptions
+                    {
+                        GrpcPort = parseResult.GetValue(grpcPort),
+                        HttpPort = parseResult.GetValue(httpPort),
+                        ListenAddress = parseResult.GetValue(listen)!,
+                        MaxRequestBytes = checked(parseResult.GetValue(maxRequest) * 1024 * 1024),
+                    },
+                    ApiUrl = parseResult.GetValue(apiUrl),
+                    DataDirectory = parseResult.GetValue(dataDir)!,
+                    RootWait = TimeSpan.FromSeconds(seconds),
+                    LocalApiPort = parseResult.GetValue(localApiPort),
+                };
+                settings.Receiver.Validate();
+                connection = new HoneyHiveConnectionSettings();
+            }
+            catch (Exception ex) when (ex is ArgumentException or OverflowException)
+            {
+                await error.WriteLineAsync("serve: " + ex.Message).ConfigureAwait(false);
+                return CommandExitCodes.UsageError;
+            }
+
+            using var loggerFactory = CreateConsoleLoggerFactory();
+            return await RunAsync(settings, connection, loggerFactory, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Runs the receiver until <paramref name="cancellationToken"/> is cancelled, then delivers what is held.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="connection">Key and URL (from the environment); no key means the embedded local API.</param>
+    /// <param name="loggerFactory">Where the log lines go (the first ones give the bound addresses).</param>
+    /// <param name="cancellationToken">Cancelled by Ctrl+C / SIGTERM.</param>
+    /// <returns>The exit code.</returns>
+    internal static async Task<int> RunAsync(ServeSettings settings, HoneyHiveConnectionSettings connection, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger(ReceiverLog.Category);
+        if (settings.ApiUrl is not null)
+        {
+            connection.BaseUrl = settings.ApiUrl;
+        }
+
+        LocalHoneyHiveApi? localApi = null;
+        try
+        {
+            if (!connection.HasApiKey)
+            {
+                localApi = await StartLocalApiAsync(settings, connection, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                ReceiverLog.Forwarding(logger, connection.BaseUrl);
+            }
+
+            using var httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+            var client = new HoneyHiveApiClient(httpClient, connection);
+            using var pipeline = new BridgePipeline(client, new BridgePipelineOptions
+            {
+                Assembly = new TraceAssemblerOptions { RootWait = settings.RootWait },
+                Delivery = settings.Delivery,
+            });
+            using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
+            var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);
+            await using (host.ConfigureAwait(false))
+            {
+                var grpcUrl = host.GrpcAddress.ToString();
+                var httpUrl = new Uri(host.HttpAddress, OtlpReceiverOptions.TracesPath).ToString();
+                ReceiverLog.Listening(logger, grpcUrl, httpUrl);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM: stop taking requests, then deliver what is held.
+                }
+
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            ReceiverLog.ShuttingDown(logger, settings.ShutdownWait.TotalSeconds);
+            if (!await pipeline.FlushAsync(settings.ShutdownWait).ConfigureAwait(false))
+            {
+                ReceiverLog.FlushIncomplete(logger, pipeline.Delivery.PendingCalls);
+            }
+
+            ReceiverLog.Stopped(logger, pipeline.Delivery.DeliveredCalls, pipeline.Delivery.DeliveredEvents);
+            return CommandExitCodes.Success;
+        }
+        finally
+        {
+            if (localApi is not null)
+            {
+                await localApi.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging
+        .SetMinimumLevel(LogLevel.Information)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddFilter("Grpc", LogLevel.Warning)
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        }));
+
+    /// <summary>
+    /// The embedded default: the local API on 127.0.0.1 with its SQLite file in the data directory and a random key
+    /// only this process knows (writes need it). Reads (<c>GET /v1/…</c>) need no key because the API listens on
+    /// loopback only, so the user can <c>curl</c> a session without a secret ever being printed.
+    /// </summary>
+    private static async Task<LocalHoneyHiveApi> StartLocalApiAsync(
+        ServeSettings settings,
+        HoneyHiveConnectionSettings connection,
+        ILoggerFactory loggerFactory,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        var databasePath = Path.GetFullPath(Path.Combine(settings.DataDirectory, ServeSettings.LocalApiDatabaseFile));
+        var key = "local_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var api = await LocalHoneyHiveApi.StartAsync(
+            new LocalApiOptions
+            {
+                Port = settings.LocalApiPort,
+                ListenAddress = "127.0.0.1",
+                DatabasePath = databasePath,
+                ApiKey = key,
+                AllowAnonymousLoopbackReads = true,
+                LoggerFactory = loggerFactory,
+            },
+            cancellationToken).ConfigureAwait(false);
+        connection.ApiKey = key;
+        connection.BaseUrl = api.BaseAddress;
+        var sessionUrl = new Uri(api.BaseAddress, "/v1/sessions/<session_id>").ToString();
+        ReceiverLog.EmbeddedLocalApi(logger, api.BaseAddress, databasePath, sessionUrl);
+        return api;
+    }
+}

@@ -1,0 +1,48 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.LocalApi;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+
+namespace HoneyHive.OtelBridge.Receiver.Commands;
+
+/// <summary>What <c>honeyhive-bridge serve</c> was asked for (its flags; the key comes from the environment only).</summary>
+internal sealed class ServeSettings
+{
+    /// <summary>The directory name of the default data directory, under the user's home.</summary>
+    internal const string DataDirectoryName = ".honeyhive-bridge";
+
+    /// <summary>The SQLite file of the embedded local API, under the data directory.</summary>
+    internal const string LocalApiDatabaseFile = "local-api.db";
+
+    /// <summary>The default root wait (seconds), as the trace assembler's.</summary>
+    internal const double DefaultRootWaitSeconds = 30;
+
+    /// <summary>Gets the receiver's ports, address and request limit.</summary>
+    public OtlpReceiverOptions Receiver { get; init; } = new();
+
+    /// <summary>Gets the HoneyHive API URL given on the command line (wins over <c>HH_DATA_PLANE_URL</c>/<c>HH_API_URL</c>).</summary>
+    public Uri? ApiUrl { get; init; }
+
+    /// <summary>Gets the data directory (default <c>~/.honeyhive-bridge</c>): the embedded local API's database lives there.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory();
+
+    /// <summary>Gets how long a trace's spans wait for its root span (default 30 s).</summary>
+    public TimeSpan RootWait { get; init; } = TimeSpan.FromSeconds(DefaultRootWaitSeconds);
+
+    /// <summary>Gets the port of the embedded local API (default 4319; 0 = ephemeral).</summary>
+    public int LocalApiPort { get; init; } = LocalApiOptions.DefaultPort;
+
+    /// <summary>Gets the longest wait on shutdown for what is held to be delivered (default 10 s).</summary>
+    public TimeSpan ShutdownWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets the delivery settings (tests shrink the queue).</summary>
+    public HoneyHiveDeliveryOptions Delivery { get; init; } = new() { ShutdownTimeout = TimeSpan.FromSeconds(2) };
+
+    internal static string DefaultDataDirectory()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(string.IsNullOrEmpty(home) ? Directory.GetCurrentDirectory() : home, DataDirectoryName);
+    }
+}

@@ -1,0 +1,72 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Delivery;
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.Receiver.Hosting;
+
+/// <summary>
+/// Logs one line per delivered session (name, id, number of events), so a new user sees their traces arrive:
+/// it follows <see cref="HoneyHiveDelivery.CallDelivered"/>, sums a session's calls and writes the line when the
+/// session has nothing more queued. A root that arrives late gives the session a second line.
+/// </summary>
+internal sealed class DeliveredSessionReporter : IDisposable
+{
+    private readonly HoneyHiveDelivery delivery;
+    private readonly ILogger logger;
+    private readonly object gate = new();
+    private readonly Dictionary<string, (string? Name, long Events)> sessions = new(StringComparer.Ordinal);
+
+    public DeliveredSessionReporter(HoneyHiveDelivery delivery, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(logger);
+        this.delivery = delivery;
+        this.logger = logger;
+        this.delivery.CallDelivered += this.OnCallDelivered;
+    }
+
+    public void Dispose() => this.delivery.CallDelivered -= this.OnCallDelivered;
+
+    private static int EventsOf(string sessionId, List<EventRequest> events)
+    {
+        var count = 0;
+        foreach (var item in events)
+        {
+            if (string.Equals(item.SessionId, sessionId, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private void OnCallDelivered(string sessionId, ApiCall call, bool sessionDrained)
+    {
+        (string? Name, long Events) entry;
+        lock (this.gate)
+        {
+            this.sessions.TryGetValue(sessionId, out entry);
+            entry = call switch
+            {
+                StartSessionCall start => (start.Request.SessionName ?? entry.Name, entry.Events),
+                SessionEventBatchCall batch => (entry.Name, entry.Events + batch.Request.Events.Count),
+                EventBatchCall batch => (entry.Name, entry.Events + EventsOf(sessionId, batch.Request.Events)),
+                _ => entry,
+            };
+
+            if (!sessionDrained)
+            {
+                this.sessions[sessionId] = entry;
+                return;
+            }
+
+            this.sessions.Remove(sessionId);
+        }
+
+        ReceiverLog.SessionDelivered(this.logger, entry.Name ?? "(update)", sessionId, entry.Events);
+    }
+}

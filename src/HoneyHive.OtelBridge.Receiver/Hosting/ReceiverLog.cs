@@ -1,0 +1,50 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.Receiver.Hosting;
+
+/// <summary>Every log line of the receiver and of <c>honeyhive-bridge serve</c> (category
+/// <c>HoneyHive.OtelBridge.Receiver</c>). No line ever holds an API key.</summary>
+internal static partial class ReceiverLog
+{
+    /// <summary>The log category of the receiver.</summary>
+    public const string Category = "HoneyHive.OtelBridge.Receiver";
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OTLP/gRPC listening on {GrpcUrl}; OTLP/HTTP listening on {HttpUrl} (POST /v1/traces, GET /healthz)")]
+    public static partial void Listening(ILogger logger, string grpcUrl, string httpUrl);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "No HoneyHive API key set (HH_INGESTION_API_KEY/HH_PROJECT_API_KEY/HH_API_KEY): sending to the built-in local API at {LocalApiUrl} (data in {DatabasePath}). `curl {SessionUrl}` shows a session.")]
+    public static partial void EmbeddedLocalApi(ILogger logger, Uri localApiUrl, string databasePath, string sessionUrl);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Sending to HoneyHive at {ApiUrl}")]
+    public static partial void Forwarding(ILogger logger, Uri apiUrl);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Delivered session '{SessionName}' ({SessionId}): {EventCount} event(s)")]
+    public static partial void SessionDelivered(ILogger logger, string sessionName, string sessionId, long eventCount);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{FrontDoor}: took {SpanCount} span(s)")]
+    public static partial void ExportAccepted(ILogger logger, string frontDoor, int spanCount);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{FrontDoor}: the bridge cannot take more now; {SpanCount} span(s) refused with a retryable status (the client retries)")]
+    public static partial void ExportRefused(ILogger logger, string frontDoor, int spanCount);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{FrontDoor}: {RejectedCount} span(s) rejected, {AcceptedCount} taken: {Reason}")]
+    public static partial void SpansRejected(ILogger logger, string frontDoor, int rejectedCount, int acceptedCount, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{FrontDoor}: invalid request answered 400 / INVALID_ARGUMENT: {Reason}")]
+    public static partial void RequestInvalid(ILogger logger, string frontDoor, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "{FrontDoor}: request larger than {MaxRequestBytes} bytes refused (413)")]
+    public static partial void RequestTooLarge(ILogger logger, string frontDoor, int maxRequestBytes);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Shutting down: delivering what is held (up to {TimeoutSeconds} s)")]
+    public static partial void ShuttingDown(ILogger logger, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Shutdown: {PendingCalls} call(s) were still pending when the wait ended")]
+    public static partial void FlushIncomplete(ILogger logger, int pendingCalls);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped: {DeliveredCalls} request(s) delivered, {DeliveredEvents} event(s)")]
+    public static partial void Stopped(ILogger logger, long deliveredCalls, long deliveredEvents);
+}

@@ -1,0 +1,59 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using HoneyHive.OtelBridge.Implementation;
+using HoneyHive.OtelBridge.Implementation.Otlp;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.Receiver.Otlp;
+
+/// <summary>
+/// What both front doors do with a decoded export request: convert its spans, hand the good ones to the bridge,
+/// and build the OTLP answer. Spans with bad ids are counted in <c>partial_success</c> while the rest go through; when
+/// the bridge cannot take more, nothing is taken and the caller answers with a retryable status.
+/// </summary>
+internal sealed class OtlpTraceExport
+{
+    /// <summary>The <see cref="BridgeMetrics.ReasonTag"/> of spans rejected for bad ids (counted in <c>partial_success</c>).</summary>
+    internal const string InvalidSpanReason = "invalid_span";
+
+    private readonly ISpanIngress ingress;
+    private readonly ILogger logger;
+
+    public OtlpTraceExport(ISpanIngress ingress, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(ingress);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        this.ingress = ingress;
+        this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
+    }
+
+    /// <summary>Takes the spans of one request.</summary>
+    /// <param name="request">The decoded request.</param>
+    /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>), for logs.</param>
+    /// <returns>The response to send; <see langword="null"/> when the bridge took nothing and the client must retry.</returns>
+    public ExportTraceServiceResponse? TryExport(ExportTraceServiceRequest request, string frontDoor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = request.ToSpanRecords();
+        BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
+        if (result.Spans.Count > 0 && !this.ingress.TryAccept(result.Spans))
+        {
+            BridgeMetrics.SpansRejected(frontDoor, BridgeMetrics.SaturatedReason, result.Spans.Count + result.RejectedSpans);
+            ReceiverLog.ExportRefused(this.logger, frontDoor, result.Spans.Count + result.RejectedSpans);
+            return null;
+        }
+
+        if (result.RejectedSpans > 0)
+        {
+            BridgeMetrics.SpansRejected(frontDoor, InvalidSpanReason, result.RejectedSpans);
+            ReceiverLog.SpansRejected(this.logger, frontDoor, result.RejectedSpans, result.Spans.Count, result.ErrorMessage ?? string.Empty);
+        }
+
+        BridgeMetrics.SpansAccepted(frontDoor, result.Spans.Count);
+        ReceiverLog.ExportAccepted(this.logger, frontDoor, result.Spans.Count);
+        return result.ToExportResponse();
+    }
+}

@@ -1,0 +1,153 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.LocalApi;
+using HoneyHive.OtelBridge.Receiver.Commands;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+using HoneyHive.OtelBridge.Receiver.Tests.Otlp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.Receiver.Tests.Commands;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public void Create_NoOptions_DefaultsArePortsAndLoopback()
+    {
+        // Arrange
+        var root = Program.BuildRootCommand();
+
+        // Act
+        var result = root.Parse(["serve"]);
+
+        // Assert
+        Assert.Empty(result.Errors);
+        Assert.Equal("serve", result.CommandResult.Command.Name);
+        Assert.Equal(4317, result.GetValue<int>("--grpc-port"));
+        Assert.Equal(4318, result.GetValue<int>("--http-port"));
+        Assert.Equal("127.0.0.1", result.GetValue<string>("--listen"));
+        Assert.Equal(4319, result.GetValue<int>("--local-api-port"));
+        Assert.Equal(30, result.GetValue<double>("--root-wait"));
+        Assert.Equal(64, result.GetValue<int>("--max-request-mib"));
+        Assert.EndsWith(".honeyhive-bridge", result.GetValue<string>("--data-dir"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_ApiKeyFlag_IsNotAnOption()
+    {
+        // Arrange
+        var root = Program.BuildRootCommand();
+
+        // Act
+        var result = root.Parse(["serve", "--api-key", "secret"]);
+
+        // Assert
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoKey_EmbeddedLocalApiHealthAndSessionReadableWithoutKey()
+    {
+        // Arrange
+        var dataDir = Directory.CreateTempSubdirectory("serve-test-").FullName;
+        using var logs = new ListLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
+        using var cancellation = new CancellationTokenSource();
+        var settings = new ServeSettings
+        {
+            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
+            DataDirectory = dataDir,
+            LocalApiPort = 0,
+        };
+        var run = ServeCommand.RunAsync(settings, NoEnvironment(), loggerFactory, cancellation.Token);
+        try
+        {
+            var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/); OTLP/HTTP listening on (http://127\.0\.0\.1:\d+)/v1/traces");
+            var embedded = await logs.WaitForAsync(@"built-in local API at (http://127\.0\.0\.1:\d+/) \(data in ([^)]+)\)");
+            using var http = new HttpClient { BaseAddress = new Uri(listening.Groups[2].Value), Timeout = TimeSpan.FromSeconds(10) };
+            using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
+            var (request, traceId) = OtlpRequests.RootWithChild("embedded-agent");
+
+            // Act
+            using var healthz = await http.GetAsync("/healthz");
+            var grpcHealth = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+            await new TraceService.TraceServiceClient(channel).ExportAsync(request);
+            var sessionId = HoneyHiveIds.SessionIdForTrace(ActivityTraceId.CreateFromBytes(traceId));
+            await logs.WaitForAsync($"Delivered session 'embedded-agent' \\({sessionId}\\): 1 event");
+            using var api = new HttpClient { BaseAddress = new Uri(embedded.Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
+            using var read = await api.GetAsync($"/v1/sessions/{sessionId}");
+            using var write = await api.PostAsync("/v1/sessions", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+            // Assert
+            Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, grpcHealth.Status);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            var stored = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
+            Assert.Equal("embedded-agent", (string?)stored["session"]!["event_name"]);
+            Assert.Single(stored["events"]!.AsArray());
+            Assert.Equal(HttpStatusCode.NotFound, write.StatusCode);
+            Assert.Equal(Path.Combine(dataDir, ServeSettings.LocalApiDatabaseFile), embedded.Groups[2].Value);
+            Assert.True(File.Exists(embedded.Groups[2].Value));
+            Assert.Single(logs.Lines, l => l.Message.StartsWith("No HoneyHive API key set", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await cancellation.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_DeliversHeldTraceBeforeExiting()
+    {
+        // Arrange: a real key and URL (an external local API); the root never comes, and the root wait is long,
+        // so only the shutdown flush can deliver the span.
+        const string Key = "serve-flush-key";
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        using var logs = new ListLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
+        using var cancellation = new CancellationTokenSource();
+        var connection = NoEnvironment();
+        connection.ApiKey = Key;
+        var settings = new ServeSettings
+        {
+            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
+            ApiUrl = api.BaseAddress,
+            RootWait = TimeSpan.FromMinutes(10),
+            DataDirectory = Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N")),
+        };
+        var run = ServeCommand.RunAsync(settings, connection, loggerFactory, cancellation.Token);
+        var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/)");
+        using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
+        var traceId = OtlpRequests.NewTraceId();
+        var orphan = OtlpRequests.Span(traceId, OtlpRequests.NewSpanId(), "chat", 10, 20, ("gen_ai.operation.name", "chat"));
+        await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpRequests.Request(orphan));
+        var sessionId = HoneyHiveIds.SessionIdForTrace(ActivityTraceId.CreateFromBytes(traceId));
+
+        // Act
+        await cancellation.CancelAsync();
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        using var http = new HttpClient { BaseAddress = api.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        var stored = JsonNode.Parse(await http.GetStringAsync($"/v1/sessions/{sessionId}"))!;
+        Assert.Contains(stored["events"]!.AsArray(), e => (string?)e!["event_name"] == "chat");
+        Assert.False(Directory.Exists(settings.DataDirectory));
+        Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(Key, StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Message.StartsWith("Sending to HoneyHive at", StringComparison.Ordinal));
+    }
+
+    private static HoneyHiveConnectionSettings NoEnvironment() => new(new ConfigurationBuilder().Build());
+}

@@ -1,0 +1,270 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using HoneyHive.OtelBridge.Implementation.Otlp;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+using HoneyHive.OtelBridge.Receiver.Tests.Otlp;
+
+namespace HoneyHive.OtelBridge.Receiver.Tests.Hosting;
+
+/// <summary>Tier (b): gRPC and OTLP/HTTP through the real ASP.NET Core pipeline on a TestServer.</summary>
+public sealed class OtlpReceiverHostTests
+{
+    private const string GrpcService = "opentelemetry.proto.collector.trace.v1.TraceService";
+
+    [Fact]
+    public async Task GrpcExport_GzipCompressedRequest_Accepted()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var client = new TraceService.TraceServiceClient(server.Channel);
+        var (request, _) = OtlpRequests.RootWithChild();
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        // Act
+        using var call = client.ExportAsync(request, headers);
+        var response = await call;
+
+        // Assert
+        Assert.Null(response.PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task GrpcExport_UndecodableBody_InvalidArgumentAndServerStillServing()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var raw = new Method<byte[], byte[]>(MethodType.Unary, GrpcService, "Export", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var invoker = server.Channel.CreateCallInvoker();
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await invoker.AsyncUnaryCall(raw, null, default, [0xFF, 0xFF, 0xFF, 0x07, 0x01]));
+        var after = await new TraceService.TraceServiceClient(server.Channel).ExportAsync(OtlpRequests.RootWithChild().Request);
+
+        // Assert
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Null(after.PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task GrpcExport_RequestOverLimit_ResourceExhaustedAndNothingTaken()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, MaxRequestBytes = 64 * 1024 });
+        var traceId = OtlpRequests.NewTraceId();
+        var request = OtlpRequests.Request(OtlpRequests.Span(traceId, null, "big", 0, 1, ("input.value", new string('x', 100 * 1024))));
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new TraceService.TraceServiceClient(server.Channel).ExportAsync(request));
+
+        // Assert
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Fact]
+    public async Task GrpcHealthCheck_Running_Serving()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+
+        // Act
+        var response = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest());
+
+        // Assert
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task Healthz_Running_Ok()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+
+        // Act
+        using var response = await server.Http.GetAsync(OtlpReceiverOptions.HealthPath);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HttpPost_Protobuf_AnsweredInProtobufAndSpansTaken(bool gzip)
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var (request, _) = OtlpRequests.RootWithChild();
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(request.ToByteArray(), "application/x-protobuf", gzip));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(ExportTraceServiceResponse.Parser.ParseFrom(body).PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HttpPost_Json_AnsweredInJsonAndSpansTaken(bool gzip)
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var (request, _) = OtlpRequests.RootWithChild();
+        var json = OtlpJsonSerializer.FormatRequest(request);
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(Encoding.UTF8.GetBytes(json), "application/json", gzip));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(body.ContainsKey("partialSuccess"));
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task HttpPost_EmptyRequest_Success()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body([], "application/x-protobuf", gzip: false));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).PartialSuccess);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Theory]
+    [InlineData("application/x-protobuf", false)]
+    [InlineData("application/json", false)]
+    [InlineData("application/x-protobuf", true)]
+    public async Task HttpPost_GarbageBody_400WithStatusInRequestEncodingAndServerStillServing(string contentType, bool brokenGzip)
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var content = new ByteArrayContent([0xFF, 0xFF, 0xFF, 0x07, 0x01]);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (brokenGzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, content);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        using var after = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        var status = ParseStatus(body, contentType);
+        Assert.Equal((int)StatusCode.InvalidArgument, status.Code);
+        Assert.NotNull(status.GetDetail<BadRequest>());
+        Assert.False(string.IsNullOrEmpty(status.Message));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task HttpPost_OtherContentType_415()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, new StringContent("hello", Encoding.UTF8, "text/plain"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HttpPost_OverLimit_413(bool gzip)
+    {
+        // Arrange: gzip shrinks the repeated text far below the limit; the limit applies after decompression.
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, MaxRequestBytes = 64 * 1024 });
+        var request = OtlpRequests.Request(OtlpRequests.Span(OtlpRequests.NewTraceId(), null, "big", 0, 1, ("input.value", new string('x', 100 * 1024))));
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(request.ToByteArray(), "application/x-protobuf", gzip));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Theory]
+    [InlineData("application/x-protobuf")]
+    [InlineData("application/json")]
+    public async Task HttpPost_BridgeCannotTakeMore_503WithRetryAfterAndRetryInfo(string contentType)
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, RetryDelay = TimeSpan.FromSeconds(3) });
+        server.Ingress.Refuse = true;
+        var (request, _) = OtlpRequests.RootWithChild();
+        var bytes = contentType == "application/json" ? Encoding.UTF8.GetBytes(OtlpJsonSerializer.FormatRequest(request)) : request.ToByteArray();
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(bytes, contentType, gzip: false));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
+        var status = ParseStatus(body, contentType);
+        Assert.Equal((int)StatusCode.Unavailable, status.Code);
+        Assert.Equal(TimeSpan.FromSeconds(3), status.Details.Single().Unpack<RetryInfo>().RetryDelay.ToTimeSpan());
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    private static Google.Rpc.Status ParseStatus(byte[] body, string contentType) => contentType == "application/json"
+        ? new JsonParser(JsonParser.Settings.Default.WithTypeRegistry(Receiver.Otlp.OtlpErrorStatus.DetailTypes)).Parse<Google.Rpc.Status>(Encoding.UTF8.GetString(body))
+        : Google.Rpc.Status.Parser.ParseFrom(body);
+
+    private static ByteArrayContent Body(byte[] bytes, string contentType, bool gzip)
+    {
+        if (gzip)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
+            {
+                zip.Write(bytes);
+            }
+
+            bytes = buffer.ToArray();
+        }
+
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (gzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        return content;
+    }
+}

@@ -1,0 +1,96 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.Receiver.Hosting;
+using HoneyHive.OtelBridge.Receiver.Otlp;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HoneyHive.OtelBridge.Receiver.Tests.Otlp;
+
+/// <summary>Tier (a): the gRPC service called directly, with a fake downstream and a test call context.</summary>
+public sealed class OtlpTraceReceiverServiceTests
+{
+    [Fact]
+    public async Task Export_EmptyRequest_SucceedsWithPartialSuccessUnset()
+    {
+        // Arrange
+        var (service, ingress) = Create();
+
+        // Act
+        var response = await service.Export(new ExportTraceServiceRequest(), new TestServerCallContext());
+
+        // Assert
+        Assert.Null(response.PartialSuccess);
+        Assert.Equal(0, ingress.Calls);
+    }
+
+    [Fact]
+    public async Task Export_AllSpansGood_TakesThemAndAnswersFullSuccess()
+    {
+        // Arrange
+        var (service, ingress) = Create();
+        var (request, _) = OtlpRequests.RootWithChild();
+
+        // Act
+        var response = await service.Export(request, new TestServerCallContext());
+
+        // Assert
+        Assert.Null(response.PartialSuccess);
+        Assert.Equal(2, ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task Export_GoodAndBadSpans_PartialSuccessCountsRejectedAndGoodOnesTaken()
+    {
+        // Arrange
+        var (service, ingress) = Create();
+        var traceId = OtlpRequests.NewTraceId();
+        var good = OtlpRequests.Span(traceId, null, "good", 0, 10);
+        var badTrace = OtlpRequests.Span(traceId, null, "bad-trace-id", 0, 10);
+        badTrace.TraceId = ByteString.CopyFrom(new byte[16]);
+        var badSpan = OtlpRequests.Span(traceId, null, "bad-span-id", 0, 10);
+        badSpan.SpanId = ByteString.CopyFrom(new byte[3]);
+
+        // Act
+        var response = await service.Export(OtlpRequests.Request(good, badTrace, badSpan), new TestServerCallContext());
+
+        // Assert
+        Assert.NotNull(response.PartialSuccess);
+        Assert.Equal(2, response.PartialSuccess.RejectedSpans);
+        Assert.False(string.IsNullOrEmpty(response.PartialSuccess.ErrorMessage));
+        Assert.Equal("good", Assert.Single(ingress.Spans).Name);
+    }
+
+    [Fact]
+    public async Task Export_BridgeCannotTakeMore_ThrowsUnavailableWithRetryInfoAndTakesNothing()
+    {
+        // Arrange
+        var (service, ingress) = Create();
+        ingress.Refuse = true;
+        var (request, _) = OtlpRequests.RootWithChild();
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(() => service.Export(request, new TestServerCallContext()));
+
+        // Assert
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        var status = ex.GetRpcStatus();
+        Assert.NotNull(status);
+        var retry = status.GetDetail<RetryInfo>();
+        Assert.NotNull(retry);
+        Assert.Equal(TimeSpan.FromSeconds(2), retry.RetryDelay.ToTimeSpan());
+        Assert.Empty(ingress.Spans);
+    }
+
+    private static (OtlpTraceReceiverService Service, RecordingSpanIngress Ingress) Create()
+    {
+        var ingress = new RecordingSpanIngress();
+        var options = new OtlpReceiverOptions { RetryDelay = TimeSpan.FromSeconds(2) };
+        var export = new OtlpTraceExport(ingress, NullLoggerFactory.Instance);
+        return (new OtlpTraceReceiverService(export, options), ingress);
+    }
+}

@@ -1,0 +1,36 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections.Concurrent;
+using HoneyHive.OtelBridge.Implementation.Spans;
+using HoneyHive.OtelBridge.Receiver.Otlp;
+
+namespace HoneyHive.OtelBridge.Receiver.Tests.Otlp;
+
+/// <summary>A fake downstream: records what it takes, or refuses everything when <see cref="Refuse"/> is set.</summary>
+internal sealed class RecordingSpanIngress : ISpanIngress
+{
+    public ConcurrentQueue<SpanRecord> Spans { get; } = new();
+
+    public int Calls => this.calls;
+
+    public bool Refuse { get; set; }
+
+    private int calls;
+
+    public bool TryAccept(IReadOnlyList<SpanRecord> spans)
+    {
+        Interlocked.Increment(ref this.calls);
+        if (this.Refuse)
+        {
+            return false;
+        }
+
+        foreach (var span in spans)
+        {
+            this.Spans.Enqueue(span);
+        }
+
+        return true;
+    }
+}
