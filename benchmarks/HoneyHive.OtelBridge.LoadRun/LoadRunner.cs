@@ -55,10 +55,13 @@ internal sealed partial class LoadRunner
                 receiverDll,
                 [
                     "serve", "--grpc-port", "0", "--http-port", "0", "--listen", "127.0.0.1",
-                    "--api-url", sink.Address.ToString(), "--root-wait", this.options.RootWait.ToString(CultureInfo.InvariantCulture),
+                    "--root-wait", this.options.RootWait.ToString(CultureInfo.InvariantCulture),
                     "--data-dir", dataDir.FullName,
                 ],
-                new Dictionary<string, string> { ["HH_API_KEY"] = "hh_loadrun_placeholder_key" },
+
+                // The sink's URL goes in HH_DATA_PLANE_URL/HH_API_URL: `serve --api-url` cannot parse a URL with System.CommandLine 2.0.0
+                // (Option<Uri?> has no converter; reported to the lead).
+                new Dictionary<string, string> { ["HH_API_KEY"] = "hh_loadrun_placeholder_key", ["HH_API_URL"] = sink.Address.ToString(), ["HH_DATA_PLANE_URL"] = sink.Address.ToString() },
                 BridgeListeningRegex(),
                 TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             var result = new TargetResult { Target = "bridge" };
