@@ -64,6 +64,7 @@ internal sealed class LoadRunOptions
                 case "--receiver-dll": options.ReceiverDll = Value(); break;
                 case "--null-receiver": options.NullReceiverMode = true; break;
                 case "--port": options.Port = Int(); break;
+                case "--help" or "-h": throw new ArgumentException("The load run.");
                 case "--targets":
                     var targets = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                     options.NullTarget = targets.Contains("null");
