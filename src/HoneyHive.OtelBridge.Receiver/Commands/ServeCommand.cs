@@ -44,6 +44,19 @@ internal static class ServeCommand
         var apiUrl = new Option<Uri?>("--api-url")
         {
             Description = "HoneyHive API URL (default: $HH_DATA_PLANE_URL, else $HH_API_URL, else https://api.dp1.us.honeyhive.ai).",
+
+            // System.CommandLine 2.0 has no built-in Uri parser.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                {
+                    return uri;
+                }
+
+                result.AddError($"--api-url: '{text}' is not an absolute http(s) URL.");
+                return null;
+            },
         };
         var dataDir = new Option<string>("--data-dir")
         {

@@ -63,8 +63,24 @@ internal sealed class ServeSettings
     /// <summary>Gets the longest wait on shutdown for what is held to be delivered (default 10 s).</summary>
     public TimeSpan ShutdownWait { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets the delivery settings (tests shrink the queue).</summary>
-    public HoneyHiveDeliveryOptions Delivery { get; init; } = new() { ShutdownTimeout = TimeSpan.FromSeconds(2) };
+    /// <summary>
+    /// Gets the delivery settings (tests shrink the queue). The receiver keeps accepted spans in its durable log, so
+    /// it retries a retryable failure (429, 5xx, timeouts) far longer than the in-process exporter: up to
+    /// <see cref="DefaultMaxAttempts"/> attempts within <see cref="DefaultMaxRetryDuration"/> (backoff 1 s doubling to
+    /// 30 s, full jitter). Meanwhile the log fills and the front doors answer with backpressure.
+    /// </summary>
+    public HoneyHiveDeliveryOptions Delivery { get; init; } = new()
+    {
+        ShutdownTimeout = TimeSpan.FromSeconds(2),
+        MaxAttempts = DefaultMaxAttempts,
+        MaxRetryDuration = DefaultMaxRetryDuration,
+    };
+
+    /// <summary>Gets the receiver's attempts per call before a retryable failure is given up (counted and logged).</summary>
+    internal static int DefaultMaxAttempts => 30;
+
+    /// <summary>Gets the receiver's longest retry of one call: 15 minutes.</summary>
+    internal static TimeSpan DefaultMaxRetryDuration => TimeSpan.FromMinutes(15);
 
     internal static string DefaultDataDirectory()
     {

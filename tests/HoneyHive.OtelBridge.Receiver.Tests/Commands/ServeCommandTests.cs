@@ -44,6 +44,27 @@ public sealed class ServeCommandTests
     }
 
     [Theory]
+    [InlineData("http://127.0.0.1:4319/", true)]
+    [InlineData("https://api.dp1.us.honeyhive.ai", true)]
+    [InlineData("not a url", false)]
+    [InlineData("ftp://example.com/", false)]
+    public void Create_ApiUrl_ParsedAsAnAbsoluteHttpUrl(string value, bool valid)
+    {
+        // Arrange
+        var root = Program.BuildRootCommand();
+
+        // Act
+        var result = root.Parse(["serve", "--api-url", value]);
+
+        // Assert
+        Assert.Equal(valid, result.Errors.Count == 0);
+        if (valid)
+        {
+            Assert.Equal(new Uri(value), result.GetValue<Uri?>("--api-url"));
+        }
+    }
+
+    [Theory]
     [InlineData(1024L * 1024 * 1024, 16L * 1024 * 1024)]
     [InlineData(64L * 1024, 8L * 1024)]
     [InlineData(1024L, 128L)]
