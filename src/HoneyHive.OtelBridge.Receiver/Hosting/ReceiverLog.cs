@@ -12,7 +12,7 @@ internal static partial class ReceiverLog
     /// <summary>The log category of the receiver.</summary>
     public const string Category = "HoneyHive.OtelBridge.Receiver";
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OTLP/gRPC listening on {GrpcUrl}; OTLP/HTTP listening on {HttpUrl} (POST /v1/traces, GET /healthz)")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OTLP/gRPC listening on {GrpcUrl}; OTLP/HTTP listening on {HttpUrl} (POST /v1/traces, GET /healthz, GET /metrics)")]
     public static partial void Listening(ILogger logger, string grpcUrl, string httpUrl);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "No HoneyHive API key set (HH_INGESTION_API_KEY/HH_PROJECT_API_KEY/HH_API_KEY): sending to the built-in local API at {LocalApiUrl} (data in {DatabasePath}). `curl {SessionUrl}` shows a session.")]

@@ -175,12 +175,15 @@ public sealed class ServeProcessFaultTests : IDisposable
         // Act
         Match damage;
         Match replayed;
+        string metrics;
         int exitCode;
         using (var second = await ServeProcess.StartAsync(Key, api.BaseAddress, this.dataDirectory))
         {
             damage = await second.WaitForLineAsync(new Regex(@"Durable log damaged: (\d+) segment\(s\) with a torn or corrupt tail, (\d+) byte\(s\) skipped"), Long);
             replayed = await second.WaitForLineAsync(new Regex(@"Replayed (\d+) record\(s\), (\d+) span\(s\)"), Long);
             await this.WaitForTracesAsync(api, traces.Take(Traces - 1), Children);
+            using var http = new HttpClient { BaseAddress = second.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+            metrics = await http.GetStringAsync("/metrics");
             exitCode = await second.StopAsync();
             this.receiverLines.AddRange(second.Lines);
         }
@@ -190,6 +193,7 @@ public sealed class ServeProcessFaultTests : IDisposable
         Assert.Equal("1", damage.Groups[1].Value);
         var skipped = long.Parse(damage.Groups[2].Value, CultureInfo.InvariantCulture);
         Assert.InRange(skipped, 1, length);
+        Assert.Contains($"honeyhive_bridge_log_skipped_bytes_total {skipped}\n", metrics, StringComparison.Ordinal);
         Assert.Equal((Traces - 1).ToString(CultureInfo.InvariantCulture), replayed.Groups[1].Value);
         Assert.Equal(((Traces - 1) * (Children + 1)).ToString(CultureInfo.InvariantCulture), replayed.Groups[2].Value);
         Assert.Equal(((long)Traces - 1, (long)(Traces - 1) * Children), await LocalApiClient.StatsAsync(api));
@@ -332,6 +336,80 @@ public sealed class ServeProcessFaultTests : IDisposable
         this.output.WriteLine(
             $"20,000 spans through serve ({Traces} traces x {Children + 1}, {exports.Count} exports), 503 for {outage.TotalSeconds} s after a quarter: "
             + $"{elapsed.TotalSeconds:0.0} s in all, {refusals} refusals (backpressure); stored {Traces} sessions and {Traces * Children} events.");
+    }
+
+    [Fact]
+    public async Task Serve_MetricsAfterASmallLoad_PrometheusTextWithSpansAcceptedEqualToWhatWasSent()
+    {
+        // Arrange
+        const int Traces = 10;
+        const int Children = 4;
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        var traces = Enumerable.Range(0, Traces).Select(_ => LocalApiClient.Trace(Children)).ToList();
+        string text;
+        string contentType;
+        using (var serve = await ServeProcess.StartAsync(Key, api.BaseAddress, this.dataDirectory))
+        {
+            using var channel = GrpcChannel.ForAddress(serve.GrpcAddress);
+            var client = new TraceService.TraceServiceClient(channel);
+            foreach (var trace in traces)
+            {
+                await client.ExportAsync(trace.ToExportTraceServiceRequest());
+            }
+
+            await this.WaitForTracesAsync(api, traces, Children);
+            using var http = new HttpClient { BaseAddress = serve.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+            // Act
+            using var response = await http.GetAsync("/metrics");
+            text = await response.Content.ReadAsStringAsync();
+            contentType = response.Content.Headers.ContentType!.ToString();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(0, await serve.StopAsync());
+            this.receiverLines.AddRange(serve.Lines);
+        }
+
+        // Assert: the text parses as the exposition format, every sample under a TYPE declared before it.
+        Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var help = Regex.Match(line, @"^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*$");
+            var type = Regex.Match(line, @"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$");
+            var sample = Regex.Match(line, @"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*=""(?:[^""\\]|\\.)*""(?:,[a-zA-Z_][a-zA-Z0-9_]*=""(?:[^""\\]|\\.)*"")*\})? (\S+)$");
+            if (type.Success)
+            {
+                types[type.Groups[1].Value] = type.Groups[2].Value;
+            }
+            else if (sample.Success)
+            {
+                var family = types.Keys.SingleOrDefault(name => sample.Groups[1].Value == name
+                    || (types[name] == "histogram" && sample.Groups[1].Value is var n && (n == name + "_bucket" || n == name + "_sum" || n == name + "_count")));
+                Assert.True(family is not null, "sample without a TYPE: " + line);
+                samples[sample.Groups[1].Value + sample.Groups[2].Value] = double.Parse(sample.Groups[3].Value.Replace("+Inf", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                Assert.True(help.Success, "not exposition format: " + line);
+            }
+        }
+
+        Assert.All(types.Keys, name => Assert.StartsWith("honeyhive_bridge_", name, StringComparison.Ordinal));
+        Assert.All(types.Where(t => t.Value == "counter"), t => Assert.EndsWith("_total", t.Key, StringComparison.Ordinal));
+        Assert.Equal(Traces * (Children + 1), samples["honeyhive_bridge_spans_accepted_total{front_door=\"otlp_grpc\"}"]);
+        Assert.Equal(Traces * (Children + 1), samples["honeyhive_bridge_spans_received_total{front_door=\"otlp_grpc\"}"]);
+        Assert.Equal(Traces, samples["honeyhive_bridge_sessions_delivered_total"]);
+        Assert.Equal(Traces * Children, samples["honeyhive_bridge_events_delivered_total"]);
+        Assert.Equal("histogram", types["honeyhive_bridge_delivery_latency_milliseconds"]);
+        Assert.True(samples["honeyhive_bridge_delivery_latency_milliseconds_count"] >= 2, "the latency of the delivered calls is measured");
+        Assert.Equal(samples["honeyhive_bridge_delivery_latency_milliseconds_count"], samples["honeyhive_bridge_delivery_latency_milliseconds_bucket{le=\"+Inf\"}"]);
+        Assert.Equal("gauge", types["honeyhive_bridge_log_size_bytes"]);
+        Assert.Equal("gauge", types["honeyhive_bridge_delivery_queue_depth"]);
+        Assert.True(samples.ContainsKey("honeyhive_bridge_log_size_bytes"));
+        Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
+        this.AssertNoKeyInReceiverOutput();
+        this.output.WriteLine(text);
     }
 
     /// <summary>Sends one export until the receiver acknowledges it (retrying UNAVAILABLE, as OTLP exporters do).</summary>
