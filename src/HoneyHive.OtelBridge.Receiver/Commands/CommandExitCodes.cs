@@ -14,4 +14,7 @@ internal static class CommandExitCodes
 
     /// <summary>The command line, the <c>--filename</c> file or the environment is wrong; nothing was sent.</summary>
     public const int UsageError = 2;
+
+    /// <summary><c>serve</c>: another <c>serve</c> holds the data directory; nothing was started.</summary>
+    public const int DataDirectoryInUse = 3;
 }

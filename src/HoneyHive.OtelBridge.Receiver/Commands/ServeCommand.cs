@@ -60,7 +60,7 @@ internal static class ServeCommand
         };
         var dataDir = new Option<string>("--data-dir")
         {
-            Description = "Data directory (the embedded local API's database).",
+            Description = "Data directory: the durable log (log/), its lock file, the embedded local API's database. One serve per directory.",
             DefaultValueFactory = _ => ServeSettings.DefaultDataDirectory(),
         };
         var rootWait = new Option<double>("--root-wait")
@@ -78,9 +78,18 @@ internal static class ServeCommand
             Description = "Largest OTLP request accepted, in MiB after decompression.",
             DefaultValueFactory = _ => OtlpReceiverOptions.DefaultMaxRequestBytes / (1024 * 1024),
         };
+        var maxLogBytes = new Option<long>("--max-log-bytes")
+        {
+            Description = "Most bytes the durable log may take; when full, exports are answered UNAVAILABLE / 503 (the client retries).",
+            DefaultValueFactory = _ => ServeSettings.DefaultMaxLogBytes,
+        };
+        var logFsync = new Option<bool>("--log-fsync")
+        {
+            Description = "Force every log append to the disk (survives power loss, not only a crash); slower.",
+        };
         var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
         {
-            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest,
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -92,6 +101,7 @@ internal static class ServeCommand
                 var seconds = parseResult.GetValue(rootWait);
                 ArgumentOutOfRangeException.ThrowIfNegative(seconds, "--root-wait");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxRequest), 1, "--max-request-mib");
+                ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxLogBytes), 1024, "--max-log-bytes");
                 settings = new ServeSettings
                 {
                     Receiver = new OtlpReceiverOptions
@@ -105,6 +115,8 @@ internal static class ServeCommand
                     DataDirectory = parseResult.GetValue(dataDir)!,
                     RootWait = TimeSpan.FromSeconds(seconds),
                     LocalApiPort = parseResult.GetValue(localApiPort),
+                    MaxLogBytes = parseResult.GetValue(maxLogBytes),
+                    LogFsync = parseResult.GetValue(logFsync),
                 };
                 settings.Receiver.Validate();
                 connection = new HoneyHiveConnectionSettings();
@@ -116,7 +128,15 @@ internal static class ServeCommand
             }
 
             using var loggerFactory = CreateConsoleLoggerFactory();
-            return await RunAsync(settings, connection, loggerFactory, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunAsync(settings, connection, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DataDirectoryInUseException ex)
+            {
+                await error.WriteLineAsync("serve: " + ex.Message).ConfigureAwait(false);
+                return CommandExitCodes.DataDirectoryInUse;
+            }
         });
         return command;
     }
@@ -127,6 +147,7 @@ internal static class ServeCommand
     /// <param name="loggerFactory">Where the log lines go (the first ones give the bound addresses).</param>
     /// <param name="cancellationToken">Cancelled by Ctrl+C / SIGTERM.</param>
     /// <returns>The exit code.</returns>
+    /// <exception cref="DataDirectoryInUseException">Another <c>serve</c> holds the data directory.</exception>
     internal static async Task<int> RunAsync(ServeSettings settings, HoneyHiveConnectionSettings connection, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -138,6 +159,8 @@ internal static class ServeCommand
             connection.BaseUrl = settings.ApiUrl;
         }
 
+        // First of all: two writers on one durable log would corrupt it.
+        using var directoryLock = DataDirectoryLock.Acquire(settings.DataDirectory, ServeSettings.LockFileName);
         LocalHoneyHiveApi? localApi = null;
         try
         {
@@ -156,7 +179,12 @@ internal static class ServeCommand
             {
                 Assembly = new TraceAssemblerOptions { RootWait = settings.RootWait },
                 Delivery = settings.Delivery,
+                DataDirectory = settings.LogDirectory,
+                MaxLogBytes = settings.MaxLogBytes,
+                LogSegmentBytes = settings.LogSegmentBytes,
+                LogFsync = settings.LogFsync,
             });
+            ReportLog(pipeline, settings, logger);
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
             var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
@@ -192,6 +220,33 @@ internal static class ServeCommand
                 await localApi.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Logs where the durable log is and, once the replay of what an earlier run left is done, what it
+    /// replayed and any damage it skipped (a torn tail after a crash).</summary>
+    private static void ReportLog(BridgePipeline pipeline, ServeSettings settings, ILogger logger)
+    {
+        var directory = Path.GetFullPath(settings.LogDirectory);
+        var leftBytes = pipeline.LogBytes;
+        ReceiverLog.DurableLog(logger, directory, settings.MaxLogBytes, settings.LogFsync, leftBytes);
+        if (pipeline.Replay.IsCompleted && leftBytes == 0)
+        {
+            return;
+        }
+
+        _ = pipeline.Replay.ContinueWith(
+            _ =>
+            {
+                if (pipeline.LogBytesSkipped > 0 || pipeline.LogDamagedSegments > 0)
+                {
+                    ReceiverLog.LogDamaged(logger, pipeline.LogDamagedSegments, pipeline.LogBytesSkipped, directory);
+                }
+
+                ReceiverLog.LogReplayed(logger, pipeline.ReplayedRecords, pipeline.ReplayedSpans);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     internal static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging

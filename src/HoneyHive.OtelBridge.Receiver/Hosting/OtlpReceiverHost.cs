@@ -3,6 +3,7 @@
 
 using System.Globalization;
 using System.Net;
+using HoneyHive.OtelBridge.Receiver.Metrics;
 using HoneyHive.OtelBridge.Receiver.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -86,11 +87,13 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.Services.AddOtlpTraceReceiver(options, ingress);
+        builder.Services.AddSingleton<PrometheusMetricsCollector>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseRouting();
         app.MapOtlpTraceReceiver();
+        app.MapBridgeMetrics();
         return (app, grpcListen, httpListen);
     }
 

@@ -12,7 +12,7 @@ internal static partial class ReceiverLog
     /// <summary>The log category of the receiver.</summary>
     public const string Category = "HoneyHive.OtelBridge.Receiver";
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OTLP/gRPC listening on {GrpcUrl}; OTLP/HTTP listening on {HttpUrl} (POST /v1/traces, GET /healthz)")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OTLP/gRPC listening on {GrpcUrl}; OTLP/HTTP listening on {HttpUrl} (POST /v1/traces, GET /healthz, GET /metrics)")]
     public static partial void Listening(ILogger logger, string grpcUrl, string httpUrl);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "No HoneyHive API key set (HH_INGESTION_API_KEY/HH_PROJECT_API_KEY/HH_API_KEY): sending to the built-in local API at {LocalApiUrl} (data in {DatabasePath}). `curl {SessionUrl}` shows a session.")]
@@ -42,9 +42,18 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Shutting down: delivering what is held (up to {TimeoutSeconds} s)")]
     public static partial void ShuttingDown(ILogger logger, double timeoutSeconds);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Shutdown: {PendingCalls} call(s) were still pending when the wait ended")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Shutdown: {PendingCalls} call(s) were still pending when the wait ended; their spans stay in the durable log and the next start on this data directory delivers them")]
     public static partial void FlushIncomplete(ILogger logger, int pendingCalls);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped: {DeliveredCalls} request(s) delivered, {DeliveredEvents} event(s)")]
     public static partial void Stopped(ILogger logger, long deliveredCalls, long deliveredEvents);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Durable log in {LogDirectory} (cap {MaxLogBytes} bytes, fsync {Fsync}): {LeftBytes} byte(s) left by an earlier run to replay")]
+    public static partial void DurableLog(ILogger logger, string logDirectory, long maxLogBytes, bool fsync, long leftBytes);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "Replayed {Records} record(s), {Spans} span(s) from the durable log")]
+    public static partial void LogReplayed(ILogger logger, long records, long spans);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Durable log damaged: {DamagedSegments} segment(s) with a torn or corrupt tail, {BytesSkipped} byte(s) skipped in {LogDirectory}; the intact records before the damage were replayed")]
+    public static partial void LogDamaged(ILogger logger, long damagedSegments, long bytesSkipped, string logDirectory);
 }

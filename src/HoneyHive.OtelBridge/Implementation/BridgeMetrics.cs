@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Implementation.Pipeline;
 
 namespace HoneyHive.OtelBridge.Implementation;
 
@@ -51,6 +52,12 @@ internal static class BridgeMetrics
     internal const string CallsFailedName = "honeyhive.bridge.calls.failed";
     internal const string RetriesName = "honeyhive.bridge.calls.retries";
     internal const string QueueDepthName = "honeyhive.bridge.delivery.queue_depth";
+    internal const string DeliveryLatencyName = "honeyhive.bridge.delivery.latency";
+    internal const string LogSizeName = "honeyhive.bridge.log.size";
+    internal const string LogSkippedName = "honeyhive.bridge.log.skipped_bytes";
+
+    /// <summary>The bucket bounds of <see cref="DeliveryLatencyName"/> (ms): from a fast local API to an outage.</summary>
+    internal static readonly double[] DeliveryLatencyBuckets = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
 
     private static readonly Meter Meter = new(MeterName, HoneyHiveApiClient.ClientVersion);
     private static readonly Counter<long> SpansReceivedCounter = Meter.CreateCounter<long>(SpansReceivedName, "{span}", "Spans received by a front door.");
@@ -60,12 +67,32 @@ internal static class BridgeMetrics
     private static readonly Counter<long> EventsDeliveredCounter = Meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Events delivered to HoneyHive in batch calls.");
     private static readonly Counter<long> CallsFailedCounter = Meter.CreateCounter<long>(CallsFailedName, "{call}", "API calls given up, by reason.");
     private static readonly Counter<long> RetriesCounter = Meter.CreateCounter<long>(RetriesName, "{retry}", "API call retries, by reason of the failed attempt.");
+    private static readonly Histogram<double> DeliveryLatencyHistogram = Meter.CreateHistogram(
+        DeliveryLatencyName,
+        "ms",
+        "Time from a span's acceptance by the pipeline to the API's success for the call made from it.",
+        tags: null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryLatencyBuckets });
+
     private static readonly ConcurrentDictionary<HoneyHiveDelivery, byte> Deliveries = new();
+    private static readonly ConcurrentDictionary<BridgePipeline, byte> Logs = new();
     private static readonly ObservableGauge<int> QueueDepthGauge = Meter.CreateObservableGauge(
         QueueDepthName,
         ObserveQueueDepth,
         "{call}",
         "API calls queued or in flight in delivery, summed over the live pipelines of the process.");
+
+    private static readonly ObservableGauge<long> LogSizeGauge = Meter.CreateObservableGauge(
+        LogSizeName,
+        static () => Logs.Keys.Sum(pipeline => pipeline.LogBytes),
+        "By",
+        "Bytes the durable log takes on disk, summed over the live pipelines of the process.");
+
+    private static readonly ObservableCounter<long> LogSkippedCounter = Meter.CreateObservableCounter(
+        LogSkippedName,
+        static () => Logs.Keys.Sum(pipeline => pipeline.LogBytesSkipped),
+        "By",
+        "Bytes of damaged durable-log tails (a torn write after a crash, a CRC mismatch) skipped by replay.");
 
     internal static void SpansReceived(string frontDoor, int count) =>
         SpansReceivedCounter.Add(count, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
@@ -89,7 +116,15 @@ internal static class BridgeMetrics
         {
             EventsDeliveredCounter.Add(eventCount);
         }
+
+        if (call.AcceptedTimestamp != 0)
+        {
+            DeliveryLatencyHistogram.Record(Stopwatch.GetElapsedTime(call.AcceptedTimestamp).TotalMilliseconds);
+        }
     }
+
+    /// <summary>The earlier of two Stopwatch timestamps, 0 meaning unknown.</summary>
+    internal static long EarliestTimestamp(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
 
     internal static void CallsFailed(string reason, int count) =>
         CallsFailedCounter.Add(count, new KeyValuePair<string, object?>(ReasonTag, reason));
@@ -105,6 +140,15 @@ internal static class BridgeMetrics
     }
 
     internal static void Untrack(HoneyHiveDelivery delivery) => Deliveries.TryRemove(delivery, out _);
+
+    /// <summary>Counts a pipeline's durable log in the log gauges until <see cref="UntrackLog"/>.</summary>
+    internal static void TrackLog(BridgePipeline pipeline)
+    {
+        Debug.Assert(LogSizeGauge is not null && LogSkippedCounter is not null, "The instruments are created with the meter.");
+        Logs.TryAdd(pipeline, 0);
+    }
+
+    internal static void UntrackLog(BridgePipeline pipeline) => Logs.TryRemove(pipeline, out _);
 
     private static int ObserveQueueDepth()
     {

@@ -39,6 +39,74 @@ public sealed class ServeCommandTests
         Assert.Equal(30, result.GetValue<double>("--root-wait"));
         Assert.Equal(64, result.GetValue<int>("--max-request-mib"));
         Assert.EndsWith(".honeyhive-bridge", result.GetValue<string>("--data-dir"), StringComparison.Ordinal);
+        Assert.Equal(1024L * 1024 * 1024, result.GetValue<long>("--max-log-bytes"));
+        Assert.False(result.GetValue<bool>("--log-fsync"));
+    }
+
+    [Theory]
+    [InlineData(1024L * 1024 * 1024, 16L * 1024 * 1024)]
+    [InlineData(64L * 1024, 8L * 1024)]
+    [InlineData(1024L, 128L)]
+    public void LogSegmentBytes_Cap_AnEighthAtMostSixteenMiB(long cap, long expected)
+    {
+        // Arrange
+        var settings = new ServeSettings { DataDirectory = "/data", MaxLogBytes = cap };
+
+        // Act
+        var segment = settings.LogSegmentBytes;
+
+        // Assert
+        Assert.Equal(expected, segment);
+        Assert.Equal(Path.Combine("/data", "log"), settings.LogDirectory);
+    }
+
+    [Fact]
+    public async Task RunAsync_DataDirectoryHeldByAnotherServe_RefusedWithAClearErrorAndTheFirstKeepsRunning()
+    {
+        // Arrange
+        const string Key = "serve-lock-key";
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        var dataDir = Directory.CreateTempSubdirectory("serve-lock-").FullName;
+        using var logs = new ListLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
+        using var cancellation = new CancellationTokenSource();
+        var connection = NoEnvironment();
+        connection.ApiKey = Key;
+        var settings = new ServeSettings
+        {
+            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
+            ApiUrl = api.BaseAddress,
+            DataDirectory = dataDir,
+        };
+        var first = ServeCommand.RunAsync(settings, connection, loggerFactory, cancellation.Token);
+        try
+        {
+            await logs.WaitForAsync(@"OTLP/gRPC listening on");
+            var second = NoEnvironment();
+            second.ApiKey = Key;
+
+            // Act
+            var refused = await Assert.ThrowsAsync<DataDirectoryInUseException>(
+                () => ServeCommand.RunAsync(settings, second, loggerFactory, CancellationToken.None));
+
+            // Assert
+            Assert.Contains(Path.GetFullPath(dataDir), refused.Message, StringComparison.Ordinal);
+            Assert.Contains("--data-dir", refused.Message, StringComparison.Ordinal);
+            Assert.False(first.IsCompleted);
+            Assert.True(Directory.Exists(Path.Combine(dataDir, ServeSettings.LogDirectoryName)));
+            Assert.Contains(logs.Lines, l => l.Message.StartsWith("Durable log in " + Path.Combine(dataDir, ServeSettings.LogDirectoryName), StringComparison.Ordinal));
+        }
+        finally
+        {
+            await cancellation.CancelAsync();
+            Assert.Equal(0, await first.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        // The lock goes with the process that held it: a new serve takes the directory.
+        using var again = DataDirectoryLock.Acquire(dataDir, ServeSettings.LockFileName);
+        Assert.True(File.Exists(again.Path));
+        again.Dispose();
+        Directory.Delete(dataDir, recursive: true);
     }
 
     [Theory]
@@ -149,7 +217,7 @@ public sealed class ServeCommandTests
             Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
             ApiUrl = api.BaseAddress,
             RootWait = TimeSpan.FromMinutes(10),
-            DataDirectory = Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N")),
+            DataDirectory = Path.Combine(Path.GetTempPath(), "serve-flush-" + Guid.NewGuid().ToString("N")),
         };
         var run = ServeCommand.RunAsync(settings, connection, loggerFactory, cancellation.Token);
         var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/)");
@@ -169,7 +237,9 @@ public sealed class ServeCommandTests
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
         var stored = JsonNode.Parse(await http.GetStringAsync($"/v1/sessions/{sessionId}"))!;
         Assert.Contains(stored["events"]!.AsArray(), e => (string?)e!["event_name"] == "chat");
-        Assert.False(Directory.Exists(settings.DataDirectory));
+        // Everything was delivered, so the durable log under the data directory holds no record any more.
+        Assert.Equal(0L, Directory.EnumerateFiles(settings.LogDirectory).Sum(f => new FileInfo(f).Length - 8));
+        Directory.Delete(settings.DataDirectory, recursive: true);
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(Key, StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Message.StartsWith("Sending to HoneyHive at", StringComparison.Ordinal));
     }

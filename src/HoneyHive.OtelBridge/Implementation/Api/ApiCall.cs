@@ -29,6 +29,12 @@ internal abstract class ApiCall
     /// </summary>
     public long LogPosition { get; set; } = Durability.LogPositions.None;
 
+    /// <summary>
+    /// Gets or sets when the earliest span this call was made from was accepted (a
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0 when unknown. Delivery latency is measured from it.
+    /// </summary>
+    public long AcceptedTimestamp { get; set; }
+
     /// <summary>Writes the JSON body of the request.</summary>
     /// <param name="writer">The writer.</param>
     public abstract void WriteBody(Utf8JsonWriter writer);

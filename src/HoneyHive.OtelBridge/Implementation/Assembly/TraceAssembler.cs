@@ -140,6 +140,7 @@ internal sealed class TraceAssembler
                 }
 
                 state.MinLogPosition = LogPositions.Min(state.MinLogPosition, span.LogPosition);
+                state.AcceptedTimestamp = BridgeMetrics.EarliestTimestamp(state.AcceptedTimestamp, span.AcceptedTimestamp);
                 if (state.Pending.TryAdd(span.SpanId, span))
                 {
                     this.heldSpans++;
@@ -305,6 +306,7 @@ internal sealed class TraceAssembler
         this.heldSpans -= state.Pending.Count;
         state.Pending.Clear();
         state.MinLogPosition = LogPositions.None;
+        state.AcceptedTimestamp = 0;
         this.outbox.Enqueue(plan);
 
         if (!state.Remembered)
@@ -386,6 +388,7 @@ internal sealed class TraceAssembler
             SessionSpan = root,
             PartialSpans = kind == SessionPlanKind.Partial ? sorted : [],
             LogPosition = state.MinLogPosition,
+            AcceptedTimestamp = state.AcceptedTimestamp,
         };
 
         foreach (var span in TopologicalOrder(sorted))
@@ -476,6 +479,7 @@ internal sealed class TraceAssembler
                         foreach (var call in calls)
                         {
                             call.LogPosition = plan.LogPosition;
+                            call.AcceptedTimestamp = plan.AcceptedTimestamp;
                         }
 
                         this.sink.Submit(calls);
@@ -507,6 +511,9 @@ internal sealed class TraceAssembler
 
         /// <summary>Gets or sets the lowest durable-log position among <see cref="Pending"/>.</summary>
         public long MinLogPosition { get; set; } = LogPositions.None;
+
+        /// <summary>Gets or sets when the earliest of <see cref="Pending"/> was accepted (0 when unknown).</summary>
+        public long AcceptedTimestamp { get; set; }
 
         public long Sequence { get; set; }
 

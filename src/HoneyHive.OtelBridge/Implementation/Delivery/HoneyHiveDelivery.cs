@@ -357,8 +357,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
                 return (
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition },
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition });
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp },
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp });
             }
 
             case EventBatchCall batch when batch.Request.Events.Count > 1:
@@ -366,8 +366,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
                 return (
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition },
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition });
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp },
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp });
             }
 
             default:
@@ -656,6 +656,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             call.LogPosition = taking.Parts.Aggregate(LogPositions.None, (min, part) => LogPositions.Min(min, part.Piece.Call.LogPosition));
+            call.AcceptedTimestamp = taking.Parts.Aggregate(0L, (earliest, part) => BridgeMetrics.EarliestTimestamp(earliest, part.Piece.Call.AcceptedTimestamp));
             unit = new Unit(call, taking.Parts, involved);
         }
 
@@ -1017,8 +1018,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             var batch = (SessionEventBatchCall)this.Call;
             var events = batch.Request.Events;
-            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) }) { LogPosition = batch.LogPosition };
-            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, events.Count - count) }) { LogPosition = batch.LogPosition };
+            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) }) { LogPosition = batch.LogPosition, AcceptedTimestamp = batch.AcceptedTimestamp };
+            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, events.Count - count) }) { LogPosition = batch.LogPosition, AcceptedTimestamp = batch.AcceptedTimestamp };
             return (new QueuedCall(prefix, this.EventSizes![..count]), new QueuedCall(rest, this.EventSizes![count..]));
         }
     }

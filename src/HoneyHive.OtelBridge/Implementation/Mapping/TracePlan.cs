@@ -57,6 +57,9 @@ internal sealed class TracePlan
     /// <summary>Gets the lowest durable-log position of the plan's spans (<see cref="Durability.LogPositions.None"/> when none is logged).</summary>
     public long LogPosition { get; init; } = Durability.LogPositions.None;
 
+    /// <summary>Gets when the earliest of the plan's spans was accepted (a Stopwatch timestamp; 0 when unknown).</summary>
+    public long AcceptedTimestamp { get; init; }
+
     /// <summary>Gets the spans that fill an earlier placeholder (<c>PUT /v1/events/{id}</c>), with their session.</summary>
     public List<SpanRecord> Updates { get; } = [];
 }

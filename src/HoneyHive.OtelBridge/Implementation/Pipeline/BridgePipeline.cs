@@ -74,6 +74,7 @@ internal sealed class BridgePipeline : IDisposable
 
             // What is still pending at shutdown is in the log: the next start replays it.
             this.delivery.KeepPendingOnShutdown = true;
+            BridgeMetrics.TrackLog(this);
             if (this.log.ExistingSegments.Count > 0)
             {
                 this.replayLow = this.log.ExistingSegments[0].FirstPosition;
@@ -135,6 +136,7 @@ internal sealed class BridgePipeline : IDisposable
     public void Add(IEnumerable<SpanRecord> spans)
     {
         var list = spans as IReadOnlyList<SpanRecord> ?? [.. spans];
+        StampAccepted(list);
         if (!this.TryLogAndAdd(list))
         {
             this.assembler.Add(list);
@@ -159,6 +161,7 @@ internal sealed class BridgePipeline : IDisposable
             return false;
         }
 
+        StampAccepted(spans);
         if (this.log is null || spans.Count == 0)
         {
             this.assembler.Add(spans);
@@ -236,6 +239,7 @@ internal sealed class BridgePipeline : IDisposable
             }
 
             this.delivery.Dispose();
+            BridgeMetrics.UntrackLog(this);
             lock (this.logGate)
             {
                 this.log.Dispose();
@@ -281,6 +285,15 @@ internal sealed class BridgePipeline : IDisposable
             {
                 this.log.RemoveBelow(watermark);
             }
+        }
+    }
+
+    private static void StampAccepted(IReadOnlyList<SpanRecord> spans)
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var span in spans)
+        {
+            span.AcceptedTimestamp = now;
         }
     }
 

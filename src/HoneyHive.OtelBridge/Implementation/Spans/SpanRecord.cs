@@ -74,6 +74,13 @@ internal sealed class SpanRecord
     /// pipeline, before the span reaches trace assembly; it is not part of the span's data.
     /// </summary>
     internal long LogPosition { get; set; } = Durability.LogPositions.None;
+
+    /// <summary>
+    /// Gets or sets when the pipeline accepted the span (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0
+    /// when unknown (a span replayed from the log of an earlier process). The delivery-latency histogram measures from
+    /// it; it is not part of the span's data.
+    /// </summary>
+    internal long AcceptedTimestamp { get; set; }
 }
 
 /// <summary>A span event (name, time in Unix nanoseconds, attributes).</summary>
