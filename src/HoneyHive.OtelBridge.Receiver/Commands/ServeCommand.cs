@@ -9,6 +9,7 @@ using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.LocalApi;
 using HoneyHive.OtelBridge.Receiver.Hosting;
 using HoneyHive.OtelBridge.Receiver.Otlp;
+using HoneyHive.OtelBridge.Receiver.Security;
 using Microsoft.Extensions.Logging;
 
 namespace HoneyHive.OtelBridge.Receiver.Commands;
@@ -69,6 +70,7 @@ internal static class ServeCommand
         {
             grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest,
         };
+        var security = ServeSecurityOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
@@ -87,6 +89,7 @@ internal static class ServeCommand
                         HttpPort = parseResult.GetValue(httpPort),
                         ListenAddress = parseResult.GetValue(listen)!,
                         MaxRequestBytes = checked(parseResult.GetValue(maxRequest) * 1024 * 1024),
+                        Security = security.GetSecurity(parseResult),
                     },
                     ApiUrl = parseResult.GetValue(apiUrl),
                     DataDirectory = parseResult.GetValue(dataDir)!,
@@ -145,6 +148,7 @@ internal static class ServeCommand
                 Delivery = settings.Delivery,
             });
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
+            LogSecurity(settings, logger);
             var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {
@@ -178,6 +182,22 @@ internal static class ServeCommand
             {
                 await localApi.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static void LogSecurity(ServeSettings settings, ILogger logger)
+    {
+        var security = settings.Receiver.Security;
+        if (security.RequiresToken)
+        {
+            ReceiverLog.AuthenticationOn(logger, security.AuthTokens!.Count);
+        }
+
+        if (security.UsesTls)
+        {
+            using var certificate = ReceiverCertificate.Load(security.TlsCertificatePath!, security.TlsKeyPath!);
+            var notAfter = certificate.NotAfter.ToUniversalTime();
+            ReceiverLog.TlsOn(logger, certificate.Subject, notAfter);
         }
     }
 
