@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.LocalApi;
 using HoneyHive.OtelBridge.Receiver.Hosting;
@@ -71,6 +72,7 @@ internal static class ServeCommand
             grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest,
         };
         var security = ServeSecurityOptions.AddTo(command);
+        var limits = ServeLimitOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
@@ -90,6 +92,7 @@ internal static class ServeCommand
                         ListenAddress = parseResult.GetValue(listen)!,
                         MaxRequestBytes = checked(parseResult.GetValue(maxRequest) * 1024 * 1024),
                         Security = security.GetSecurity(parseResult),
+                        Limits = limits.GetLimits(parseResult),
                     },
                     ApiUrl = parseResult.GetValue(apiUrl),
                     DataDirectory = parseResult.GetValue(dataDir)!,
@@ -144,7 +147,13 @@ internal static class ServeCommand
             var client = new HoneyHiveApiClient(httpClient, connection);
             using var pipeline = new BridgePipeline(client, new BridgePipelineOptions
             {
-                Assembly = new TraceAssemblerOptions { RootWait = settings.RootWait },
+                Assembly = new TraceAssemblerOptions
+                {
+                    RootWait = settings.RootWait,
+                    MaxHeldSpans = settings.Receiver.Limits.MaxHeldSpans,
+                    MaxHeldSpansPerTrace = settings.Receiver.Limits.MaxHeldSpansPerTrace,
+                    Mapping = new MappingOptions { MaxStringLength = settings.Receiver.Limits.MaxStringLength },
+                },
                 Delivery = settings.Delivery,
             });
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);

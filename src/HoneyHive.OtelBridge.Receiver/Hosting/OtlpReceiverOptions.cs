@@ -51,9 +51,13 @@ internal sealed class OtlpReceiverOptions
     /// <summary>Gets the access control: bearer tokens and TLS (default: neither).</summary>
     public ReceiverSecurityOptions Security { get; init; } = new();
 
+    /// <summary>Gets the limits on what one client can make the receiver take (see <see cref="OtlpReceiverLimits"/>).</summary>
+    public OtlpReceiverLimits Limits { get; init; } = new();
+
     internal void Validate()
     {
         this.Security.Validate();
+        this.Limits.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(this.GrpcPort, nameof(this.GrpcPort));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(this.GrpcPort, 65535, nameof(this.GrpcPort));
         ArgumentOutOfRangeException.ThrowIfNegative(this.HttpPort, nameof(this.HttpPort));
