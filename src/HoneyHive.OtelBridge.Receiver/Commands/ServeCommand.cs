@@ -46,6 +46,19 @@ internal static class ServeCommand
         var apiUrl = new Option<Uri?>("--api-url")
         {
             Description = "HoneyHive API URL (default: $HH_DATA_PLANE_URL, else $HH_API_URL, else https://api.dp1.us.honeyhive.ai).",
+
+            // System.CommandLine has no converter for Uri: parse it here, with a clear error.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+                {
+                    return uri;
+                }
+
+                result.AddError($"--api-url must be an absolute http(s) URL, got '{text}'.");
+                return null;
+            },
         };
         var dataDir = new Option<string>("--data-dir")
         {

@@ -41,6 +41,31 @@ public sealed class ServeCommandTests
         Assert.EndsWith(".honeyhive-bridge", result.GetValue<string>("--data-dir"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:4319", true)]
+    [InlineData("https://api.dp1.us.honeyhive.ai/", true)]
+    [InlineData("ftp://example.test", false)]
+    [InlineData("not a url", false)]
+    public void Create_ApiUrl_ParsedAsAbsoluteHttpUrlOrClearError(string value, bool valid)
+    {
+        // Arrange
+        var root = Program.BuildRootCommand();
+
+        // Act
+        var result = root.Parse(["serve", "--api-url", value]);
+
+        // Assert
+        if (valid)
+        {
+            Assert.Empty(result.Errors);
+            Assert.Equal(new Uri(value), result.GetValue<Uri?>("--api-url"));
+        }
+        else
+        {
+            Assert.Contains(result.Errors, e => e.Message.Contains("--api-url must be an absolute http(s) URL", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Create_ApiKeyFlag_IsNotAnOption()
     {

@@ -193,8 +193,9 @@ internal sealed class BridgePipeline : IDisposable
             this.assembler.FlushAll();
         }
 
-        var left = timeout - Stopwatch.GetElapsedTime(started);
-        var flushed = await this.delivery.FlushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
+        // An infinite timeout stays infinite (the SDK's ForceFlush() default); a finite one is what is left of it.
+        var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(started);
+        var flushed = await this.delivery.FlushAsync(left == Timeout.InfiniteTimeSpan || left > TimeSpan.Zero ? left : TimeSpan.Zero).ConfigureAwait(false);
         this.Compact();
         return flushed;
     }

@@ -53,6 +53,28 @@ public sealed partial class BridgePipelineTests
     }
 
     [Fact]
+    public async Task FlushAsync_InfiniteTimeout_WaitsForDelivery()
+    {
+        // Arrange: the SDK's ForceFlush() passes an infinite timeout; it must mean "wait", not "do not wait".
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        using var httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+        var client = new HoneyHiveApiClient(httpClient, new HoneyHiveConnectionSettings { ApiKey = Key, BaseUrl = api.BaseAddress });
+        using var pipeline = new BridgePipeline(client);
+        var traceId = ActivityTraceId.CreateRandom();
+        var root = Span(traceId, default, "root", 0, 100);
+        var child = Span(traceId, root.SpanId, "child", 10, 20);
+        pipeline.Add([child, root]);
+
+        // Act
+        var flushed = await pipeline.FlushAsync(Timeout.InfiniteTimeSpan);
+
+        // Assert
+        Assert.True(flushed);
+        var stored = await GetSessionAsync(api, HoneyHiveIds.SessionIdForTrace(traceId));
+        Assert.Single(stored["events"]!.AsArray());
+    }
+
+    [Fact]
     public async Task FlushAsync_RootNeverArrives_SessionBuiltFromWhatIsThereWithNoDanglingParent()
     {
         // Arrange

@@ -1,0 +1,90 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Globalization;
+
+namespace HoneyHive.OtelBridge.LoadRun;
+
+/// <summary>The load run's command line.</summary>
+internal sealed class LoadRunOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/HoneyHive.OtelBridge.LoadRun -- [options]
+          --seconds N          measured seconds per phase (default 20)
+          --warmup N           seconds of load before a saturation phase is measured (default 3)
+          --clients N          concurrent OTLP/gRPC clients, one HTTP/2 connection each (default 4)
+          --root-wait S        the bridge's --root-wait in seconds (default 1)
+          --runs N             repeat everything N times and report the median of each figure (default 1)
+          --targets LIST       null,bridge (default both)
+          --overload X         offered load of the overload phase, times the sustained rate (default 10)
+          --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
+          --smoke              a short check of the harness: null receiver only, 2 s phases
+          --null-receiver [--port N]   run as the null receiver (the load run starts this itself)
+        """;
+
+    public int Seconds { get; set; } = 20;
+
+    public int Warmup { get; set; } = 3;
+
+    public int Clients { get; set; } = 4;
+
+    public double RootWait { get; set; } = 1;
+
+    public int Runs { get; set; } = 1;
+
+    public double Overload { get; set; } = 10;
+
+    public bool NullTarget { get; set; } = true;
+
+    public bool BridgeTarget { get; set; } = true;
+
+    public string? ReceiverDll { get; set; }
+
+    public bool Smoke { get; set; }
+
+    public bool NullReceiverMode { get; set; }
+
+    public int Port { get; set; }
+
+    public static LoadRunOptions Parse(string[] args)
+    {
+        var options = new LoadRunOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Int() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--seconds": options.Seconds = Int(); break;
+                case "--warmup": options.Warmup = Int(); break;
+                case "--clients": options.Clients = Int(); break;
+                case "--root-wait": options.RootWait = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--runs": options.Runs = Int(); break;
+                case "--overload": options.Overload = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--receiver-dll": options.ReceiverDll = Value(); break;
+                case "--null-receiver": options.NullReceiverMode = true; break;
+                case "--port": options.Port = Int(); break;
+                case "--help" or "-h": throw new ArgumentException("The load run.");
+                case "--targets":
+                    var targets = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    options.NullTarget = targets.Contains("null");
+                    options.BridgeTarget = targets.Contains("bridge");
+                    break;
+                case "--smoke":
+                    options.Smoke = true;
+                    options.Seconds = 2;
+                    options.Warmup = 1;
+                    options.BridgeTarget = false;
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+
+        if (options.Seconds < 1 || options.Clients < 1 || options.Runs < 1 || options.Warmup < 0 || options.RootWait < 0 || options.Overload <= 1)
+        {
+            throw new ArgumentException("--seconds, --clients and --runs must be at least 1, --warmup and --root-wait not negative, --overload above 1.");
+        }
+
+        return options;
+    }
+}

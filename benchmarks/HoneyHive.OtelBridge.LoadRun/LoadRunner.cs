@@ -1,0 +1,219 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.LoadRun.Generation;
+using HoneyHive.OtelBridge.LoadRun.Reporting;
+using HoneyHive.OtelBridge.LoadRun.Sink;
+using HoneyHive.OtelBridge.LoadRun.Targets;
+
+namespace HoneyHive.OtelBridge.LoadRun;
+
+/// <summary>
+/// One run of one target, phase by phase, each bounded in time: saturation (closed loop; throughput, CPU per span,
+/// peak RSS), half the sustained rate (open loop; acknowledgement and end-to-end latency), and for the bridge an
+/// offered load <see cref="LoadRunOptions.Overload"/> times the sustained rate (RSS over time, UNAVAILABLE answers).
+/// </summary>
+internal sealed partial class LoadRunner
+{
+    private const double MiB = 1024 * 1024;
+    private readonly LoadRunOptions options;
+
+    public LoadRunner(LoadRunOptions options)
+    {
+        this.options = options;
+    }
+
+    private TimeSpan Phase => TimeSpan.FromSeconds(this.options.Seconds);
+
+    public async Task<TargetResult> RunNullAsync()
+    {
+        using var target = await TargetProcess.StartAsync(
+            typeof(LoadRunner).Assembly.Location,
+            ["--null-receiver"],
+            new Dictionary<string, string>(),
+            NullListeningRegex(),
+            TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var result = new TargetResult { Target = "null" };
+        await this.SaturateAsync(target, result, sink: null).ConfigureAwait(false);
+        await this.HalfRateAsync(target, result, sink: null).ConfigureAwait(false);
+        return result;
+    }
+
+    public async Task<TargetResult> RunBridgeAsync(string receiverDll)
+    {
+        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        await using var sinkScope = sink.ConfigureAwait(false);
+        var dataDir = Directory.CreateTempSubdirectory("honeyhive-loadrun-");
+        try
+        {
+            using var target = await TargetProcess.StartAsync(
+                receiverDll,
+                [
+                    "serve", "--grpc-port", "0", "--http-port", "0", "--listen", "127.0.0.1",
+                    "--root-wait", this.options.RootWait.ToString(CultureInfo.InvariantCulture),
+                    "--data-dir", dataDir.FullName,
+                ],
+
+                // The sink's URL goes in HH_DATA_PLANE_URL/HH_API_URL: `serve --api-url` cannot parse a URL with System.CommandLine 2.0.0
+                // (Option<Uri?> has no converter; reported to the lead).
+                new Dictionary<string, string> { ["HH_API_KEY"] = "hh_loadrun_placeholder_key", ["HH_API_URL"] = sink.Address.ToString(), ["HH_DATA_PLANE_URL"] = sink.Address.ToString() },
+                BridgeListeningRegex(),
+                TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            var result = new TargetResult { Target = "bridge" };
+            await this.SaturateAsync(target, result, sink).ConfigureAwait(false);
+            await DrainAsync(sink, this.options.RootWait).ConfigureAwait(false);
+            await this.HalfRateAsync(target, result, sink).ConfigureAwait(false);
+            await DrainAsync(sink, this.options.RootWait).ConfigureAwait(false);
+            await this.OverloadAsync(target, result).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            dataDir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Waits until the sink has seen nothing new for a second (at most root wait + 15 s).</summary>
+    private static async Task DrainAsync(AcceptAllSink sink, double rootWait)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)((rootWait + 15) * Stopwatch.Frequency);
+        var last = -1L;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var now = sink.Events + sink.Sessions;
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+            await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, rootWait))).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SaturateAsync(TargetProcess target, TargetResult result, AcceptAllSink? sink)
+    {
+        using var generator = new LoadGenerator(target.Address, this.options.Clients);
+        TimeSpan cpuStart = default, cpuEnd = default;
+        long deliveredStart = 0, deliveredEnd = 0;
+        var counts = await generator.SaturateAsync(
+            TimeSpan.FromSeconds(this.options.Warmup),
+            this.Phase,
+            () =>
+            {
+                cpuStart = target.CpuTime();
+                deliveredStart = sink is null ? 0 : sink.Events + sink.Sessions;
+            },
+            () =>
+            {
+                cpuEnd = target.CpuTime();
+                deliveredEnd = sink is null ? 0 : sink.Events + sink.Sessions;
+            }).ConfigureAwait(false);
+        result.SustainedSpansPerSecond = counts.OkSpansPerSecond;
+        result.SaturationUnavailable = counts.Unavailable;
+        result.CpuSecondsPer100kSpans = counts.OkSpans == 0 ? double.NaN : (cpuEnd - cpuStart).TotalSeconds / counts.OkSpans * 100_000;
+        result.DeliveredSpansPerSecond = sink is null ? null : (deliveredEnd - deliveredStart) / counts.Elapsed.TotalSeconds;
+        result.PeakRssMiB = target.PeakRss() / MiB;
+        Log($"{result.Target}: saturation {counts.OkSpansPerSecond:N0} spans/s acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors), " +
+            $"CPU {result.CpuSecondsPer100kSpans:F2} s/100k spans, peak RSS {result.PeakRssMiB:F0} MiB" +
+            (sink is null ? string.Empty : $", sink {result.DeliveredSpansPerSecond:N0} spans/s"));
+    }
+
+    private async Task HalfRateAsync(TargetProcess target, TargetResult result, AcceptAllSink? sink)
+    {
+        using var generator = new LoadGenerator(target.Address, this.options.Clients);
+        var rate = Math.Max(100, result.SustainedSpansPerSecond / 2);
+        var acknowledged = new ConcurrentQueue<LoadRequest>();
+        if (sink is not null)
+        {
+            sink.EventAcceptedAt.Clear();
+            sink.Recording = true;
+        }
+
+        var counts = await generator.OfferAsync(rate, this.Phase, maxInFlightPerClient: 8, acknowledged).ConfigureAwait(false);
+        result.HalfRateSpansPerSecond = counts.OkSpansPerSecond;
+        var acks = counts.AckMilliseconds;
+        result.AckP50Ms = TargetResult.Percentile(acks, 50);
+        result.AckP99Ms = TargetResult.Percentile(acks, 99);
+        var line = $"{result.Target}: half rate {rate:N0} spans/s offered, {counts.OkSpansPerSecond:N0} acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.NotSentSpans} spans not sent: client in-flight limit); ack p50 {result.AckP50Ms:F1} ms, p99 {result.AckP99Ms:F1} ms";
+        if (sink is not null)
+        {
+            await DrainAsync(sink, this.options.RootWait).ConfigureAwait(false);
+            sink.Recording = false;
+            var latencies = new List<double>();
+            long missing = 0;
+            foreach (var request in acknowledged)
+            {
+                foreach (var (trace, span) in request.EventSpans())
+                {
+                    if (sink.EventAcceptedAt.TryGetValue(HoneyHiveIds.EventIdForSpan(trace, LoadTraces.ActivitySpanIdOf(span)), out var acceptedAt))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(request.AckedAt, acceptedAt).TotalMilliseconds);
+                    }
+                    else
+                    {
+                        missing++;
+                    }
+                }
+            }
+
+            result.EndToEndP50Ms = TargetResult.Percentile(latencies, 50);
+            result.EndToEndP99Ms = TargetResult.Percentile(latencies, 99);
+            result.EndToEndMissing = missing;
+            line += $"; end-to-end p50 {result.EndToEndP50Ms:F0} ms, p99 {result.EndToEndP99Ms:F0} ms over {latencies.Count:N0} events ({missing} not seen)";
+        }
+
+        Log(line);
+    }
+
+    private async Task OverloadAsync(TargetProcess target, TargetResult result)
+    {
+        using var generator = new LoadGenerator(target.Address, this.options.Clients);
+        var rate = result.SustainedSpansPerSecond * this.options.Overload;
+        var samples = new List<(TimeSpan At, long Rss)>();
+        using var stop = new CancellationTokenSource();
+        var begin = Stopwatch.GetTimestamp();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                samples.Add((Stopwatch.GetElapsedTime(begin), target.Rss()));
+                try
+                {
+                    await Task.Delay(200, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        });
+        var counts = await generator.OfferAsync(rate, this.Phase, maxInFlightPerClient: 64, acknowledged: null).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await sampler.ConfigureAwait(false);
+        var half = this.Phase / 2;
+        result.OverloadOfferedSpansPerSecond = (counts.OfferedSpans + counts.NotSentSpans) / counts.Elapsed.TotalSeconds;
+        result.OverloadAckedSpansPerSecond = counts.OkSpansPerSecond;
+        result.OverloadUnavailable = counts.Unavailable;
+        result.OverloadOtherErrors = counts.OtherErrors;
+        result.OverloadRssFirstHalfMiB = samples.Where(s => s.At < half).Select(s => s.Rss).DefaultIfEmpty().Max() / MiB;
+        result.OverloadRssSecondHalfMiB = samples.Where(s => s.At >= half).Select(s => s.Rss).DefaultIfEmpty().Max() / MiB;
+        result.OverloadPeakRssMiB = target.PeakRss() / MiB;
+        Log($"{result.Target}: overload {result.OverloadOfferedSpansPerSecond:N0} spans/s offered ({counts.OfferedSpansPerSecond:N0} sent, the rest held back by the client in-flight limit), " +
+            $"{counts.OkSpansPerSecond:N0} acknowledged, {counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors; " +
+            $"max RSS {result.OverloadRssFirstHalfMiB:F0} MiB (first half) / {result.OverloadRssSecondHalfMiB:F0} MiB (second half)");
+    }
+
+    private static void Log(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+
+    [GeneratedRegex(@"NULL-RECEIVER listening on (\S+)")]
+    private static partial Regex NullListeningRegex();
+
+    [GeneratedRegex(@"OTLP/gRPC listening on (http://[^\s;]+)")]
+    private static partial Regex BridgeListeningRegex();
+}

@@ -1,0 +1,58 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+namespace HoneyHive.OtelBridge.LoadRun.Reporting;
+
+/// <summary>The figures of one target in one run (<see langword="null"/> = not measured for this target).</summary>
+internal sealed class TargetResult
+{
+    public required string Target { get; init; }
+
+    public double SustainedSpansPerSecond { get; set; }
+
+    public double? DeliveredSpansPerSecond { get; set; }
+
+    public long SaturationUnavailable { get; set; }
+
+    public double CpuSecondsPer100kSpans { get; set; }
+
+    public double PeakRssMiB { get; set; }
+
+    public double HalfRateSpansPerSecond { get; set; }
+
+    public double AckP50Ms { get; set; }
+
+    public double AckP99Ms { get; set; }
+
+    public double? EndToEndP50Ms { get; set; }
+
+    public double? EndToEndP99Ms { get; set; }
+
+    public long? EndToEndMissing { get; set; }
+
+    public double? OverloadOfferedSpansPerSecond { get; set; }
+
+    public double? OverloadAckedSpansPerSecond { get; set; }
+
+    public long? OverloadUnavailable { get; set; }
+
+    public long? OverloadOtherErrors { get; set; }
+
+    public double? OverloadRssFirstHalfMiB { get; set; }
+
+    public double? OverloadRssSecondHalfMiB { get; set; }
+
+    public double? OverloadPeakRssMiB { get; set; }
+
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+}

@@ -1,0 +1,138 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+
+namespace HoneyHive.OtelBridge.LoadRun.Sink;
+
+/// <summary>
+/// The HoneyHive API stand-in the bridge sends to: every route answers 200 <c>{"success":true,"event_ids":[]}</c> at
+/// once. It counts sessions and events; while <see cref="Recording"/> is on it also notes, per event id, when the
+/// event was accepted (<see cref="Stopwatch"/> ticks), for end-to-end latency.
+/// </summary>
+internal sealed class AcceptAllSink : IAsyncDisposable
+{
+    private static readonly byte[] Answer = "{\"success\":true,\"event_ids\":[]}"u8.ToArray();
+    private static readonly byte[] EventIdProperty = "\"event_id\":"u8.ToArray();
+
+    private readonly WebApplication app;
+    private long sessions;
+    private long events;
+    private long requests;
+
+    private AcceptAllSink(WebApplication app)
+    {
+        this.app = app;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Gets the accepted-at time of every event id seen while <see cref="Recording"/> was on.</summary>
+    public ConcurrentDictionary<string, long> EventAcceptedAt { get; } = new(StringComparer.Ordinal);
+
+    public bool Recording { get; set; }
+
+    public long Sessions => Interlocked.Read(ref this.sessions);
+
+    public long Events => Interlocked.Read(ref this.events);
+
+    public long Requests => Interlocked.Read(ref this.requests);
+
+    public static async Task<AcceptAllSink> StartAsync()
+    {
+        ListenOptions? listen = null;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                listen = l;
+            });
+        });
+        var app = builder.Build();
+        var sink = new AcceptAllSink(app);
+        app.Run(sink.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        sink.Address = new Uri($"http://127.0.0.1:{listen!.IPEndPoint!.Port}/");
+        return sink;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await this.app.StopAsync().ConfigureAwait(false);
+        await this.app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static int Count(ReadOnlySpan<byte> body, ReadOnlySpan<byte> needle)
+    {
+        var count = 0;
+        int index;
+        while ((index = body.IndexOf(needle)) >= 0)
+        {
+            count++;
+            body = body[(index + needle.Length)..];
+        }
+
+        return count;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref this.requests);
+        var length = (int)(context.Request.ContentLength ?? 0);
+        using var buffer = new MemoryStream(Math.Max(length, 256));
+        await context.Request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+        var now = Stopwatch.GetTimestamp();
+        var path = context.Request.Path.Value ?? string.Empty;
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (context.Request.Method == "POST" && path == "/v1/sessions")
+        {
+            Interlocked.Increment(ref this.sessions);
+        }
+        else if (context.Request.Method == "POST" && path.EndsWith("/batch", StringComparison.Ordinal))
+        {
+            if (this.Recording)
+            {
+                Interlocked.Add(ref this.events, this.Record(body, now));
+            }
+            else
+            {
+                Interlocked.Add(ref this.events, Count(body, EventIdProperty));
+            }
+        }
+
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = Answer.Length;
+        await context.Response.Body.WriteAsync(Answer).ConfigureAwait(false);
+    }
+
+    /// <summary>Notes the <c>event_id</c> of every object of the top-level <c>events</c> array.</summary>
+    private int Record(ReadOnlySpan<byte> body, long now)
+    {
+        var reader = new Utf8JsonReader(body);
+        var count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("event_id"u8))
+            {
+                reader.Read();
+                this.EventAcceptedAt.TryAdd(reader.GetString()!, now);
+                count++;
+            }
+        }
+
+        return count;
+    }
+}
