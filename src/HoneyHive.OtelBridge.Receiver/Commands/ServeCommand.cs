@@ -5,10 +5,12 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.LocalApi;
 using HoneyHive.OtelBridge.Receiver.Hosting;
 using HoneyHive.OtelBridge.Receiver.Otlp;
+using HoneyHive.OtelBridge.Receiver.Security;
 using Microsoft.Extensions.Logging;
 
 namespace HoneyHive.OtelBridge.Receiver.Commands;
@@ -91,6 +93,8 @@ internal static class ServeCommand
         {
             grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync,
         };
+        var security = ServeSecurityOptions.AddTo(command);
+        var limits = ServeLimitOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
@@ -110,6 +114,8 @@ internal static class ServeCommand
                         HttpPort = parseResult.GetValue(httpPort),
                         ListenAddress = parseResult.GetValue(listen)!,
                         MaxRequestBytes = checked(parseResult.GetValue(maxRequest) * 1024 * 1024),
+                        Security = security.GetSecurity(parseResult),
+                        Limits = limits.GetLimits(parseResult),
                     },
                     ApiUrl = parseResult.GetValue(apiUrl),
                     DataDirectory = parseResult.GetValue(dataDir)!,
@@ -177,7 +183,13 @@ internal static class ServeCommand
             var client = new HoneyHiveApiClient(httpClient, connection);
             using var pipeline = new BridgePipeline(client, new BridgePipelineOptions
             {
-                Assembly = new TraceAssemblerOptions { RootWait = settings.RootWait },
+                Assembly = new TraceAssemblerOptions
+                {
+                    RootWait = settings.RootWait,
+                    MaxHeldSpans = settings.Receiver.Limits.MaxHeldSpans,
+                    MaxHeldSpansPerTrace = settings.Receiver.Limits.MaxHeldSpansPerTrace,
+                    Mapping = new MappingOptions { MaxStringLength = settings.Receiver.Limits.MaxStringLength },
+                },
                 Delivery = settings.Delivery,
                 DataDirectory = settings.LogDirectory,
                 MaxLogBytes = settings.MaxLogBytes,
@@ -186,6 +198,7 @@ internal static class ServeCommand
             });
             ReportLog(pipeline, settings, logger);
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
+            LogSecurity(settings, logger);
             var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {
@@ -247,6 +260,22 @@ internal static class ServeCommand
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private static void LogSecurity(ServeSettings settings, ILogger logger)
+    {
+        var security = settings.Receiver.Security;
+        if (security.RequiresToken)
+        {
+            ReceiverLog.AuthenticationOn(logger, security.AuthTokens!.Count);
+        }
+
+        if (security.UsesTls)
+        {
+            using var certificate = ReceiverCertificate.Load(security.TlsCertificatePath!, security.TlsKeyPath!);
+            var notAfter = certificate.NotAfter.ToUniversalTime();
+            ReceiverLog.TlsOn(logger, certificate.Subject, notAfter);
+        }
     }
 
     internal static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging

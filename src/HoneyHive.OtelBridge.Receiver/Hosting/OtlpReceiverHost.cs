@@ -3,8 +3,10 @@
 
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using HoneyHive.OtelBridge.Receiver.Metrics;
 using HoneyHive.OtelBridge.Receiver.Otlp;
+using HoneyHive.OtelBridge.Receiver.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -60,6 +62,9 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
             : IPAddress.Parse(options.ListenAddress);
         ListenOptions? grpcListen = null;
         ListenOptions? httpListen = null;
+        var certificate = options.Security.UsesTls
+            ? ReceiverCertificate.Load(options.Security.TlsCertificatePath!, options.Security.TlsKeyPath!)
+            : null;
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -73,12 +78,15 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
-                listen.Protocols = HttpProtocols.Http2;
+                // With TLS, ALPN negotiates h2 (gRPC) or HTTP/1.1 (OTLP/HTTP) on the gRPC port as well.
+                listen.Protocols = certificate is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+                UseTls(listen, certificate);
                 grpcListen = listen;
             });
             kestrel.Listen(address, options.HttpPort, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1;
+                listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                UseTls(listen, certificate);
                 httpListen = listen;
             });
         });
@@ -91,6 +99,12 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (options.Security.RequiresToken)
+        {
+            // Before routing: every endpoint, including ones mapped later (e.g. /metrics), is behind it.
+            app.UseMiddleware<BearerAuthenticationMiddleware>(options.Security.AuthTokens!);
+        }
+
         app.UseRouting();
         app.MapOtlpTraceReceiver();
         app.MapBridgeMetrics();
@@ -113,7 +127,8 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new OtlpReceiverHost(app, ToUri(grpc!), ToUri(http!));
+            var scheme = options.Security.UsesTls ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
+            return new OtlpReceiverHost(app, ToUri(grpc!, scheme), ToUri(http!, scheme));
         }
         catch
         {
@@ -145,7 +160,15 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
         await this.app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static Uri ToUri(ListenOptions listen)
+    private static void UseTls(ListenOptions listen, X509Certificate2? certificate)
+    {
+        if (certificate is not null)
+        {
+            listen.UseHttps(certificate);
+        }
+    }
+
+    private static Uri ToUri(ListenOptions listen, string scheme)
     {
         var endPoint = listen.IPEndPoint!;
         var host = endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any)
@@ -156,6 +179,6 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
             host = "[" + host + "]";
         }
 
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{endPoint.Port}/"));
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"{scheme}://{host}:{endPoint.Port}/"));
     }
 }

@@ -1,6 +1,8 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using HoneyHive.OtelBridge.Receiver.Security;
+
 namespace HoneyHive.OtelBridge.Receiver.Hosting;
 
 /// <summary>Settings of the OTLP receiver: where it listens, how large a request may be, what it tells a client to
@@ -44,8 +46,18 @@ internal sealed class OtlpReceiverOptions
     /// default 1 s, the .NET OTLP exporter's first backoff).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    // Security: access control and limits.
+
+    /// <summary>Gets the access control: bearer tokens and TLS (default: neither).</summary>
+    public ReceiverSecurityOptions Security { get; init; } = new();
+
+    /// <summary>Gets the limits on what one client can make the receiver take (see <see cref="OtlpReceiverLimits"/>).</summary>
+    public OtlpReceiverLimits Limits { get; init; } = new();
+
     internal void Validate()
     {
+        this.Security.Validate();
+        this.Limits.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(this.GrpcPort, nameof(this.GrpcPort));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(this.GrpcPort, 65535, nameof(this.GrpcPort));
         ArgumentOutOfRangeException.ThrowIfNegative(this.HttpPort, nameof(this.HttpPort));

@@ -56,4 +56,14 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Durable log damaged: {DamagedSegments} segment(s) with a torn or corrupt tail, {BytesSkipped} byte(s) skipped in {LogDirectory}; the intact records before the damage were replayed")]
     public static partial void LogDamaged(ILogger logger, long damagedSegments, long bytesSkipped, string logDirectory);
+
+    // Security (ids from 40, so that other parts can add theirs below without clashing).
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "{FrontDoor}: request to {Path} refused (401 / UNAUTHENTICATED): {Reason}")]
+    public static partial void Unauthenticated(ILogger logger, string frontDoor, string path, string reason);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Bearer token authentication on: {TokenCount} token(s) accepted (/healthz and gRPC health stay open)")]
+    public static partial void AuthenticationOn(ILogger logger, int tokenCount);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "TLS on both ports with the certificate {Subject} (expires {NotAfter:O})")]
+    public static partial void TlsOn(ILogger logger, string subject, DateTime notAfter);
 }

@@ -20,13 +20,15 @@ internal sealed class OtlpTraceExport
     internal const string InvalidSpanReason = "invalid_span";
 
     private readonly ISpanIngress ingress;
+    private readonly OtlpConversionLimits limits;
     private readonly ILogger logger;
 
-    public OtlpTraceExport(ISpanIngress ingress, ILoggerFactory loggerFactory)
+    public OtlpTraceExport(ISpanIngress ingress, ILoggerFactory loggerFactory, OtlpReceiverOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(ingress);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         this.ingress = ingress;
+        this.limits = (options ?? new OtlpReceiverOptions()).Limits.ToConversionLimits();
         this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
     }
 
@@ -37,7 +39,7 @@ internal sealed class OtlpTraceExport
     public ExportTraceServiceResponse? TryExport(ExportTraceServiceRequest request, string frontDoor)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = request.ToSpanRecords();
+        var result = request.ToSpanRecords(this.limits);
         BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
         if (result.Spans.Count > 0 && !this.ingress.TryAccept(result.Spans))
         {

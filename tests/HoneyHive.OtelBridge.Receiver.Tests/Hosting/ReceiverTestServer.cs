@@ -36,13 +36,13 @@ internal sealed class ReceiverTestServer : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public static async Task<ReceiverTestServer> StartAsync(OtlpReceiverOptions? options = null)
+    public static async Task<ReceiverTestServer> StartAsync(OtlpReceiverOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var ingress = new RecordingSpanIngress();
         var (app, _, _) = OtlpReceiverHost.Build(
             options ?? new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
             ingress,
-            loggerFactory: null,
+            loggerFactory,
             builder => builder.WebHost.UseTestServer());
         await app.StartAsync();
         return new ReceiverTestServer(app, ingress);

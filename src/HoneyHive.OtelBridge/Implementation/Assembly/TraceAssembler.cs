@@ -119,6 +119,7 @@ internal sealed class TraceAssembler
         {
             var now = this.timeProvider.GetUtcNow();
             var touched = new List<TraceState>();
+            var touchedSet = new HashSet<TraceState>(ReferenceEqualityComparer.Instance);
             foreach (var span in spans)
             {
                 Interlocked.Increment(ref this.spansReceived);
@@ -134,7 +135,7 @@ internal sealed class TraceAssembler
                     state.Sequence = ++this.sequence;
                 }
 
-                if (!touched.Contains(state))
+                if (touchedSet.Add(state))
                 {
                     touched.Add(state);
                 }
@@ -148,6 +149,12 @@ internal sealed class TraceAssembler
                 else
                 {
                     state.Pending[span.SpanId] = span;
+                }
+
+                if (state.Pending.Count >= this.options.MaxHeldSpansPerTrace)
+                {
+                    // One trace may not take the whole cap: emitted early with what is there (never dropped).
+                    this.Emit(state, force: true);
                 }
             }
 

@@ -22,6 +22,12 @@ internal sealed class TraceAssemblerOptions
     public int MaxHeldSpans { get; init; } = 100_000;
 
     /// <summary>
+    /// Gets the most spans held for one trace; when a trace reaches it, the trace is emitted early with what is
+    /// there (never dropped) and its later spans join the same session. Default 10,000.
+    /// </summary>
+    public int MaxHeldSpansPerTrace { get; init; } = 10_000;
+
+    /// <summary>
     /// Gets how many already-emitted traces are remembered so that their late spans join the same
     /// session without a new session call. Default 10,000. A forgotten trace's late spans re-post
     /// its session (idempotent) and stand-ins for missing parents.

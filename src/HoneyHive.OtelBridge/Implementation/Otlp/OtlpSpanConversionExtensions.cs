@@ -23,6 +23,12 @@ namespace HoneyHive.OtelBridge.Implementation.Otlp;
 /// itself is kept). A top-level attribute value is at depth 1, the elements of an array or
 /// key/value list one deeper; an array or list whose elements would lie deeper than the limit is
 /// replaced by <see cref="DepthLimitMarker"/>, so the conversion never recurses past the limit.
+/// <para>Hostile or broken input has one defined answer each: a span whose start time is 0 is rejected; a span whose
+/// end time is 0 or before its start is kept with its end set to its start (duration 0) and the attribute
+/// <see cref="EndTimeClampedAttribute"/> (it lands in the event's metadata); a span whose id repeats an earlier span
+/// of the same trace in the same request is rejected (the first is kept); a span that is its own parent is kept
+/// and placed under the session by the assembler; spans past <see cref="OtlpConversionLimits.MaxSpans"/> and spans
+/// with more than <see cref="OtlpConversionLimits.MaxAttributesPerSpan"/> attributes are rejected.</para>
 /// </remarks>
 internal static class OtlpSpanConversionExtensions
 {
@@ -31,6 +37,9 @@ internal static class OtlpSpanConversionExtensions
 
     /// <summary>The string that replaces a value nested deeper than the depth limit.</summary>
     public const string DepthLimitMarker = "[value nested too deep]";
+
+    /// <summary>The attribute added to a span whose end time was 0 or before its start (end set to start).</summary>
+    public const string EndTimeClampedAttribute = "honeyhive_metadata.end_time_clamped";
 
     /// <summary>How many rejection reasons the error message lists before summarising the rest.</summary>
     internal const int MaxReasonsInMessage = 10;
@@ -43,9 +52,20 @@ internal static class OtlpSpanConversionExtensions
     /// <param name="maxAttributeDepth">The nesting depth beyond which attribute values become <see cref="DepthLimitMarker"/>.</param>
     /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
     public static OtlpConversionResult ToSpanRecords(this ExportTraceServiceRequest request, int maxAttributeDepth = DefaultMaxAttributeDepth)
+        => request.ToSpanRecords(maxAttributeDepth == DefaultMaxAttributeDepth ? OtlpConversionLimits.Default : new OtlpConversionLimits { MaxAttributeDepth = maxAttributeDepth });
+
+    /// <summary>Converts every span of an export request within limits.</summary>
+    /// <param name="request">The OTLP request.</param>
+    /// <param name="limits">The limits.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    public static OtlpConversionResult ToSpanRecords(this ExportTraceServiceRequest request, OtlpConversionLimits limits)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(limits);
+        var maxAttributeDepth = limits.MaxAttributeDepth;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttributeDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxSpans, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxAttributesPerSpan, 0);
 
         var capacity = 0;
         foreach (var resourceSpans in request.ResourceSpans)
@@ -56,7 +76,8 @@ internal static class OtlpSpanConversionExtensions
             }
         }
 
-        var spans = new List<SpanRecord>(capacity);
+        var spans = new List<SpanRecord>(Math.Min(capacity, limits.MaxSpans));
+        HashSet<(ActivityTraceId, ActivitySpanId)>? seen = capacity > 1 ? new(Math.Min(capacity, limits.MaxSpans)) : null;
         var rejected = 0;
         StringBuilder? reasons = null;
 
@@ -76,7 +97,15 @@ internal static class OtlpSpanConversionExtensions
                 for (var i = 0; i < scopeSpans.Spans.Count; i++)
                 {
                     var span = scopeSpans.Spans[i];
-                    var reason = Validate(span);
+                    var reason = spans.Count >= limits.MaxSpans
+                        ? string.Create(CultureInfo.InvariantCulture, $"past the limit of {limits.MaxSpans} spans per request")
+                        : Validate(span, limits);
+                    if (reason is null && seen is not null
+                        && !seen.Add((ActivityTraceId.CreateFromBytes(span.TraceId.Span), ActivitySpanId.CreateFromBytes(span.SpanId.Span))))
+                    {
+                        reason = "duplicate span_id in this request (the first is kept)";
+                    }
+
                     if (reason is not null)
                     {
                         rejected++;
@@ -122,6 +151,15 @@ internal static class OtlpSpanConversionExtensions
         var parentSpanId = span.ParentSpanId.Length == SpanIdLength && !IsAllZero(span.ParentSpanId.Span)
             ? ActivitySpanId.CreateFromBytes(span.ParentSpanId.Span)
             : default;
+        var start = ToInt64(span.StartTimeUnixNano);
+        var end = ToInt64(span.EndTimeUnixNano);
+        var attributes = ToKeyValues(span.Attributes, 1, maxDepth);
+        if (end < start)
+        {
+            end = start;
+            Array.Resize(ref attributes, attributes.Length + 1);
+            attributes[^1] = new KeyValuePair<string, object?>(EndTimeClampedAttribute, true);
+        }
 
         return new SpanRecord
         {
@@ -130,11 +168,11 @@ internal static class OtlpSpanConversionExtensions
             ParentSpanId = parentSpanId,
             Name = span.Name,
             Kind = ToActivityKind(span.Kind),
-            StartTimeUnixNano = ToInt64(span.StartTimeUnixNano),
-            EndTimeUnixNano = ToInt64(span.EndTimeUnixNano),
+            StartTimeUnixNano = start,
+            EndTimeUnixNano = end,
             StatusCode = ToStatusCode(span.Status?.Code ?? Status.Types.StatusCode.Unset),
             StatusMessage = NullIfEmpty(span.Status?.Message),
-            Attributes = ToKeyValues(span.Attributes, 1, maxDepth),
+            Attributes = attributes,
             Events = ToEvents(span.Events, maxDepth),
             Links = ToLinks(span.Links, maxDepth),
             ResourceAttributes = resourceAttributes,
@@ -143,7 +181,7 @@ internal static class OtlpSpanConversionExtensions
         };
     }
 
-    private static string? Validate(Span span)
+    private static string? Validate(Span span, OtlpConversionLimits limits)
     {
         var traceId = span.TraceId.Span;
         if (traceId.Length != TraceIdLength)
@@ -171,6 +209,16 @@ internal static class OtlpSpanConversionExtensions
         if (parentLength != 0 && parentLength != SpanIdLength)
         {
             return string.Create(CultureInfo.InvariantCulture, $"parent_span_id must be empty or 8 bytes, got {parentLength}");
+        }
+
+        if (span.StartTimeUnixNano == 0)
+        {
+            return "start_time_unix_nano is 0";
+        }
+
+        if (span.Attributes.Count > limits.MaxAttributesPerSpan)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{span.Attributes.Count} attributes, more than the limit of {limits.MaxAttributesPerSpan}");
         }
 
         return null;

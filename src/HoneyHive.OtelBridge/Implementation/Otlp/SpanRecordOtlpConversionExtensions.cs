@@ -13,7 +13,7 @@ using HoneyHive.OtelBridge.Implementation.Spans;
 namespace HoneyHive.OtelBridge.Implementation.Otlp;
 
 /// <summary>
-/// The inverse of <see cref="OtlpSpanConversionExtensions.ToSpanRecords"/>: <see cref="SpanRecord"/>s as an OTLP
+/// The inverse of <see cref="OtlpSpanConversionExtensions.ToSpanRecords(Proto.Collector.Trace.V1.ExportTraceServiceRequest, int)"/>: <see cref="SpanRecord"/>s as an OTLP
 /// <c>ExportTraceServiceRequest</c>, the format of a durable-log record. Converting back gives equal records.
 /// </summary>
 /// <remarks>

@@ -13,6 +13,48 @@ public sealed class TraceAssemblerTests
     private static readonly string SessionId = HoneyHiveIds.SessionIdForTrace(TestSpans.Trace);
 
     [Fact]
+    public async Task Add_ParentCycleAndSelfParent_TerminatesAndEveryParentResolves()
+    {
+        // Arrange: 2 -> 3 -> 4 -> 2 is a cycle, 5 is its own parent, and no root ever comes.
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan });
+        var spans = new[] { TestSpans.Span(2, 4, "a"), TestSpans.Span(3, 2, "b"), TestSpans.Span(4, 3, "c"), TestSpans.Span(5, 5, "self") };
+
+        // Act
+        var flush = Task.Run(() =>
+        {
+            assembler.Add(spans);
+            assembler.FlushAll();
+        });
+
+        // Assert: bounded wait; a loop would time out here.
+        await flush.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+        Assert.All([2, 3, 4, 5], n => Assert.NotNull(CallInvariants.FindEvent(sink.Calls, HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(n)))));
+        Assert.Equal(SessionId, (string?)CallInvariants.FindEvent(sink.Calls, HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(5)))!["parent_id"]);
+        Assert.Equal(0, assembler.HeldSpanCount);
+    }
+
+    [Fact]
+    public void Add_TraceReachesPerTraceHoldLimit_EmittedEarlyWithoutRoot()
+    {
+        // Arrange
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan, MaxHeldSpansPerTrace = 3 });
+
+        // Act
+        assembler.Add([TestSpans.Span(2, 1, "c1"), TestSpans.Span(3, 1, "c2")]);
+        var heldAtTwo = assembler.HeldSpanCount;
+        assembler.Add(TestSpans.Span(4, 1, "c3"));
+
+        // Assert
+        Assert.Equal(2, heldAtTwo);
+        Assert.Equal(0, assembler.HeldSpanCount);
+        Assert.Equal(1, assembler.EarlyEmissions);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+    }
+
+    [Fact]
     public void Add_ChildrenThenRoot_HoldsUntilRootThenSessionBeforeEvents()
     {
         // Arrange

@@ -391,11 +391,69 @@ public sealed class OtlpSpanConversionExtensionsTests
 
     private static ByteString Hex(string hex) => ByteString.CopyFrom(Convert.FromHexString(hex));
 
+    [Theory]
+    [InlineData(0UL, 5UL, 1, false)]
+    [InlineData(10UL, 5UL, 0, true)]
+    [InlineData(10UL, 0UL, 0, true)]
+    [InlineData(10UL, 10UL, 0, false)]
+    public void ToSpanRecords_BrokenTimes_DefinedAnswer(ulong start, ulong end, int rejected, bool clamped)
+    {
+        // Arrange
+        var span = NewSpan("b7ad6b7169203331");
+        span.StartTimeUnixNano = start;
+        span.EndTimeUnixNano = end;
+
+        // Act
+        var result = Request(span).ToSpanRecords();
+
+        // Assert
+        Assert.Equal(rejected, result.RejectedSpans);
+        if (rejected == 0)
+        {
+            var record = Assert.Single(result.Spans);
+            Assert.Equal((long)start, record.StartTimeUnixNano);
+            Assert.Equal(clamped ? (long)start : (long)end, record.EndTimeUnixNano);
+            Assert.Equal(clamped, record.Attributes.Any(a => a.Key == OtlpSpanConversionExtensions.EndTimeClampedAttribute && Equals(a.Value, true)));
+        }
+        else
+        {
+            Assert.Contains("start_time_unix_nano is 0", result.ErrorMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ToSpanRecords_Limits_SpansAndAttributesPastThemRejectedOneByOne()
+    {
+        // Arrange
+        var wide = NewSpan("0000000000000001");
+        wide.Attributes.Add(Kv("a", new AnyValue { IntValue = 1 }));
+        wide.Attributes.Add(Kv("b", new AnyValue { IntValue = 2 }));
+        var spans = new[] { wide, NewSpan("0000000000000002"), NewSpan("0000000000000003"), NewSpan("0000000000000004") };
+        var limits = new OtlpConversionLimits { MaxSpans = 2, MaxAttributesPerSpan = 1 };
+
+        // Act
+        var result = Request(spans).ToSpanRecords(limits);
+
+        // Assert: the wide span is rejected; 2 and 3 fill the limit; 4 is past it.
+        Assert.Equal(2, result.RejectedSpans);
+        Assert.Equal(["span 0000000000000002", "span 0000000000000003"], result.Spans.Select(s => s.Name));
+        Assert.Contains("2 attributes, more than the limit of 1", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("spans[3]: past the limit of 2 spans per request", result.ErrorMessage, StringComparison.Ordinal);
+    }
+
     private static KeyValue Kv(string key, AnyValue value) => new() { Key = key, Value = value };
 
     private static Span NewSpan(string spanIdHex, string? parentSpanIdHex = null)
     {
-        var span = new Span { TraceId = Hex(TraceIdHex), SpanId = Hex(spanIdHex), Name = "span " + spanIdHex };
+        // A start time of 0 is rejected (see ToSpanRecords_BrokenTimes_DefinedAnswer): every span here has real times.
+        var span = new Span
+        {
+            TraceId = Hex(TraceIdHex),
+            SpanId = Hex(spanIdHex),
+            Name = "span " + spanIdHex,
+            StartTimeUnixNano = 1_714_492_800_000_000_000,
+            EndTimeUnixNano = 1_714_492_801_000_000_000,
+        };
         if (parentSpanIdHex is not null)
         {
             span.ParentSpanId = Hex(parentSpanIdHex);
