@@ -234,7 +234,7 @@ internal sealed class HoneyHiveApiClient
         request.Headers.TryAddWithoutValidation("hh-client-language", ClientLanguage);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        var content = new ByteArrayContent(call.GetBodyUtf8());
+        var content = new PooledJsonContent(call);
         content.Headers.ContentType = JsonContentType;
         request.Content = content;
         return request;

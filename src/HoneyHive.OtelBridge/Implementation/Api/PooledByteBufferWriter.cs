@@ -23,6 +23,12 @@ internal sealed class PooledByteBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Gets the bytes written so far.</summary>
     public ReadOnlySpan<byte> WrittenSpan => this.buffer.AsSpan(0, this.written);
 
+    /// <summary>Gets the bytes written so far as memory.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => this.buffer.AsMemory(0, this.written);
+
+    /// <summary>Forgets what was written and keeps the rented array for the next writes.</summary>
+    public void Clear() => this.written = 0;
+
     /// <inheritdoc/>
     public void Advance(int count)
     {

@@ -993,6 +993,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// <summary>The bytes of <c>{"events":[]}</c>.</summary>
         public const int BatchEnvelopeBytes = 13;
 
+        private const int SizingBufferBytes = 16 * 1024;
+
         public ApiCall Call { get; } = call;
 
         public int[]? EventSizes { get; } = eventSizes;
@@ -1004,10 +1006,17 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 return new QueuedCall(call, null);
             }
 
+            // Each event is written into one pooled buffer, cleared between events: only its length is kept.
             var sizes = new int[batch.Request.Events.Count];
+            using var buffer = new PooledByteBufferWriter(SizingBufferBytes);
+            using var writer = new Utf8JsonWriter(buffer);
             for (var i = 0; i < sizes.Length; i++)
             {
-                sizes[i] = JsonSerializer.SerializeToUtf8Bytes(batch.Request.Events[i], HoneyHiveJsonContext.Default.EventRequest).Length;
+                JsonSerializer.Serialize(writer, batch.Request.Events[i], HoneyHiveJsonContext.Default.EventRequest);
+                writer.Flush();
+                sizes[i] = buffer.WrittenSpan.Length;
+                writer.Reset();
+                buffer.Clear();
             }
 
             return new QueuedCall(call, sizes);
