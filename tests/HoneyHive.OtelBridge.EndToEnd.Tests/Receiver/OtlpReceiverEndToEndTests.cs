@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
@@ -18,6 +17,7 @@ using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.LocalApi;
+using HoneyHive.OtelBridge.Receiver.Tests;
 using HoneyHive.OtelBridge.Receiver.Tests.Otlp;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -102,7 +102,7 @@ public sealed class OtlpReceiverEndToEndTests
     public async Task NodeOtlpGrpcExporter_PolyglotExample_SessionAndEventsStored()
     {
         // Arrange
-        var exampleDir = Path.Combine(RepositoryRootPath(), "examples", "polyglot-node");
+        var exampleDir = Path.Combine(RepositoryRoot.Find(), "examples", "polyglot-node");
         Assert.True(
             Directory.Exists(Path.Combine(exampleDir, "node_modules", "@opentelemetry", "exporter-trace-otlp-grpc")),
             $"The Node example's packages are missing: run `npm ci` in {exampleDir} (./test.sh does it).");
@@ -171,7 +171,7 @@ public sealed class OtlpReceiverEndToEndTests
         using var http = new HttpClient { BaseAddress = server.Host.HttpAddress };
 
         // Act
-        using var response = await http.PostAsync("/v1/traces", Body(Encoding.UTF8.GetBytes(OtlpJsonSerializer.FormatRequest(request)), "application/json", gzip));
+        using var response = await http.PostAsync("/v1/traces", OtlpHttpBodies.Create(Encoding.UTF8.GetBytes(OtlpJsonSerializer.FormatRequest(request)), "application/json", gzip));
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         await server.FlushAsync();
 
@@ -211,7 +211,7 @@ public sealed class OtlpReceiverEndToEndTests
         using var http = new HttpClient { BaseAddress = server.Host.HttpAddress };
 
         // Act
-        using var response = await http.PostAsync("/v1/traces", Body(request.ToByteArray(), "application/x-protobuf", gzip: true));
+        using var response = await http.PostAsync("/v1/traces", OtlpHttpBodies.Create(request.ToByteArray(), "application/x-protobuf", gzip: true));
         await server.FlushAsync();
 
         // Assert
@@ -293,7 +293,7 @@ public sealed class OtlpReceiverEndToEndTests
             var sessionId = HoneyHiveIds.SessionIdForTrace(ActivityTraceId.CreateFromBytes(traceId));
             if (http)
             {
-                using var response = await httpClient.PostAsync("/v1/traces", Body(request.ToByteArray(), "application/x-protobuf", gzip: false));
+                using var response = await httpClient.PostAsync("/v1/traces", OtlpHttpBodies.Create(request.ToByteArray(), "application/x-protobuf", gzip: false));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     acknowledged.Add(sessionId);
@@ -372,41 +372,5 @@ public sealed class OtlpReceiverEndToEndTests
         Assert.Equal(OtlpRequests.EpochMs + 100, chat["start_time"]!.GetValue<long>());
         Assert.Equal(OtlpRequests.EpochMs + 400, chat["end_time"]!.GetValue<long>());
         Assert.Equal("gpt-4o-mini", (string?)chat["config"]!["model"]);
-    }
-
-    private static string RepositoryRootPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HoneyHive.OtelBridge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HoneyHive.OtelBridge.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static ByteArrayContent Body(byte[] bytes, string contentType, bool gzip)
-    {
-        if (gzip)
-        {
-            using var buffer = new MemoryStream();
-            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
-            {
-                zip.Write(bytes);
-            }
-
-            bytes = buffer.ToArray();
-        }
-
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        if (gzip)
-        {
-            content.Headers.ContentEncoding.Add("gzip");
-        }
-
-        return content;
     }
 }

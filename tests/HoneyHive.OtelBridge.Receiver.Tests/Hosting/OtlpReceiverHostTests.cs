@@ -1,7 +1,6 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -110,7 +109,7 @@ public sealed class OtlpReceiverHostTests
         var (request, _) = OtlpRequests.RootWithChild();
 
         // Act
-        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(request.ToByteArray(), "application/x-protobuf", gzip));
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(request.ToByteArray(), "application/x-protobuf", gzip));
         var body = await response.Content.ReadAsByteArrayAsync();
 
         // Assert
@@ -131,7 +130,7 @@ public sealed class OtlpReceiverHostTests
         var json = OtlpJsonSerializer.FormatRequest(request);
 
         // Act
-        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(Encoding.UTF8.GetBytes(json), "application/json", gzip));
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(Encoding.UTF8.GetBytes(json), "application/json", gzip));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 
         // Assert
@@ -148,7 +147,7 @@ public sealed class OtlpReceiverHostTests
         await using var server = await ReceiverTestServer.StartAsync();
 
         // Act
-        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body([], "application/x-protobuf", gzip: false));
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create([], "application/x-protobuf", gzip: false));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -174,7 +173,7 @@ public sealed class OtlpReceiverHostTests
         // Act
         using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, content);
         var body = await response.Content.ReadAsByteArrayAsync();
-        using var after = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false));
+        using var after = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false));
 
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -210,7 +209,7 @@ public sealed class OtlpReceiverHostTests
         var request = OtlpRequests.Request(OtlpRequests.Span(OtlpRequests.NewTraceId(), null, "big", 0, 1, ("input.value", new string('x', 100 * 1024))));
 
         // Act
-        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(request.ToByteArray(), "application/x-protobuf", gzip));
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(request.ToByteArray(), "application/x-protobuf", gzip));
 
         // Assert
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
@@ -229,7 +228,7 @@ public sealed class OtlpReceiverHostTests
         var bytes = contentType == "application/json" ? Encoding.UTF8.GetBytes(OtlpJsonSerializer.FormatRequest(request)) : request.ToByteArray();
 
         // Act
-        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, Body(bytes, contentType, gzip: false));
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(bytes, contentType, gzip: false));
         var body = await response.Content.ReadAsByteArrayAsync();
 
         // Assert
@@ -244,27 +243,4 @@ public sealed class OtlpReceiverHostTests
     private static Google.Rpc.Status ParseStatus(byte[] body, string contentType) => contentType == "application/json"
         ? new JsonParser(JsonParser.Settings.Default.WithTypeRegistry(Receiver.Otlp.OtlpErrorStatus.DetailTypes)).Parse<Google.Rpc.Status>(Encoding.UTF8.GetString(body))
         : Google.Rpc.Status.Parser.ParseFrom(body);
-
-    private static ByteArrayContent Body(byte[] bytes, string contentType, bool gzip)
-    {
-        if (gzip)
-        {
-            using var buffer = new MemoryStream();
-            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest))
-            {
-                zip.Write(bytes);
-            }
-
-            bytes = buffer.ToArray();
-        }
-
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        if (gzip)
-        {
-            content.Headers.ContentEncoding.Add("gzip");
-        }
-
-        return content;
-    }
 }
