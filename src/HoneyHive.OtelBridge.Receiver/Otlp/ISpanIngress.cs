@@ -13,4 +13,11 @@ internal interface ISpanIngress
     /// <returns><see langword="true"/> when they were taken (the request may be acknowledged); <see langword="false"/>
     /// when the bridge cannot take more now (the client is told to retry).</returns>
     bool TryAccept(IReadOnlyList<SpanRecord> spans);
+
+    /// <summary>Takes the spans of one request, or none of them, given the OTLP protobuf bytes that hold exactly
+    /// these spans (what a durable ingress records instead of encoding them again).</summary>
+    /// <param name="spans">The spans.</param>
+    /// <param name="encodedRequest">The request's protobuf bytes.</param>
+    /// <returns>As <see cref="TryAccept(IReadOnlyList{SpanRecord})"/>.</returns>
+    bool TryAccept(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest) => this.TryAccept(spans);
 }

@@ -95,7 +95,7 @@ internal sealed class OtlpHttpTraceHandler
             return;
         }
 
-        var response = this.export.TryExport(exportRequest, OtlpFrontDoor.Http);
+        var response = this.export.TryExport(exportRequest, OtlpFrontDoor.Http, format == BodyFormat.Protobuf ? body : default);
         if (response is null)
         {
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(this.options.RetryDelay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

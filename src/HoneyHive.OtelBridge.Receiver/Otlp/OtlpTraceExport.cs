@@ -35,13 +35,17 @@ internal sealed class OtlpTraceExport
     /// <summary>Takes the spans of one request.</summary>
     /// <param name="request">The decoded request.</param>
     /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>), for logs.</param>
+    /// <param name="encoded">The protobuf bytes the request was decoded from, when the front door has them (empty
+    /// otherwise). Handed on only when every span was taken, so that they hold exactly the spans accepted.</param>
     /// <returns>The response to send; <see langword="null"/> when the bridge took nothing and the client must retry.</returns>
-    public ExportTraceServiceResponse? TryExport(ExportTraceServiceRequest request, string frontDoor)
+    public ExportTraceServiceResponse? TryExport(ExportTraceServiceRequest request, string frontDoor, ReadOnlySpan<byte> encoded = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = request.ToSpanRecords(this.limits);
         BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
-        if (result.Spans.Count > 0 && !this.ingress.TryAccept(result.Spans))
+        if (result.Spans.Count > 0 && !(encoded.IsEmpty || result.RejectedSpans > 0
+            ? this.ingress.TryAccept(result.Spans)
+            : this.ingress.TryAccept(result.Spans, encoded)))
         {
             BridgeMetrics.SpansRejected(frontDoor, BridgeMetrics.SaturatedReason, result.Spans.Count + result.RejectedSpans);
             ReceiverLog.ExportRefused(this.logger, frontDoor, result.Spans.Count + result.RejectedSpans);

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Buffers;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
@@ -43,13 +44,26 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
     /// <inheritdoc/>
     public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {
-        var response = this.export.TryExport(request, OtlpFrontDoor.Grpc);
-        if (response is null)
+        ArgumentNullException.ThrowIfNull(request);
+        try
         {
-            throw OtlpErrorStatus.Unavailable(this.options.RetryDelay).ToRpcException();
-        }
+            var response = this.export.TryExport(request, OtlpFrontDoor.Grpc, request.Received);
+            if (response is null)
+            {
+                throw OtlpErrorStatus.Unavailable(this.options.RetryDelay).ToRpcException();
+            }
 
-        return Task.FromResult(response);
+            return Task.FromResult(response);
+        }
+        finally
+        {
+            // The bytes were lent by the marshaller; everything that needed them (the durable log) is done.
+            if (request.Received.Array is { } lent)
+            {
+                request.Received = default;
+                ArrayPool<byte>.Shared.Return(lent);
+            }
+        }
     }
 
     /// <summary>Binds <see cref="Export"/> (called by grpc-dotnet's service discovery). The parameter is typed as the
@@ -62,14 +76,24 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
         binder.AddMethod(ExportMethod, service is null ? null : service.Export);
     }
 
+    /// <summary>Decodes the request from a pooled copy of its bytes, which the request keeps (<see
+    /// cref="ExportTraceServiceRequest.Received"/>) until <see cref="Export"/> returns them: the durable log records
+    /// them as they are.</summary>
     private static ExportTraceServiceRequest DeserializeRequest(DeserializationContext context)
     {
+        var payload = context.PayloadAsReadOnlySequence();
+        var length = checked((int)payload.Length);
+        var lent = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return ExportTraceServiceRequest.Parser.ParseFrom(context.PayloadAsReadOnlySequence());
+            payload.CopyTo(lent);
+            var request = ExportTraceServiceRequest.Parser.ParseFrom(lent.AsSpan(0, length));
+            request.Received = new ArraySegment<byte>(lent, 0, length);
+            return request;
         }
         catch (InvalidProtocolBufferException ex)
         {
+            ArrayPool<byte>.Shared.Return(lent);
             throw OtlpErrorStatus.InvalidArgument("The body is not a valid OTLP ExportTraceServiceRequest: " + ex.Message).ToRpcException();
         }
     }

@@ -11,4 +11,7 @@ internal sealed class PipelineSpanIngress(BridgePipeline pipeline) : ISpanIngres
 {
     /// <inheritdoc/>
     public bool TryAccept(IReadOnlyList<SpanRecord> spans) => pipeline.TryAccept(spans);
+
+    /// <inheritdoc/>
+    public bool TryAccept(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest) => pipeline.TryAccept(spans, encodedRequest);
 }

@@ -86,11 +86,72 @@ public sealed class OtlpTraceReceiverServiceTests
         Assert.Empty(ingress.Spans);
     }
 
+    [Fact]
+    public async Task Export_DecodedByTheMarshaller_HandsTheReceivedBytesOnAndLetsGoOfThemAfter()
+    {
+        // Arrange
+        var (service, ingress) = Create();
+        var (sent, _) = OtlpRequests.RootWithChild();
+        var bytes = sent.ToByteArray();
+        var request = OtlpTraceReceiverService.ExportMethod.RequestMarshaller.ContextualDeserializer(new BytesDeserializationContext(bytes));
+
+        // Act
+        var response = await service.Export(request, new TestServerCallContext());
+
+        // Assert
+        Assert.Null(response.PartialSuccess);
+        Assert.Equal(bytes, Assert.Single(ingress.Encoded));
+        Assert.Equal(2, ingress.Spans.Count);
+        Assert.Null(request.Received.Array);
+    }
+
+    [Fact]
+    public async Task Export_SomeSpansRejected_HandsOnTheSpansWithoutTheReceivedBytes()
+    {
+        // Arrange: the bytes hold a span the bridge does not take, so they are not what it took.
+        var (service, ingress) = Create();
+        var traceId = OtlpRequests.NewTraceId();
+        var bad = OtlpRequests.Span(traceId, null, "bad-span-id", 0, 10);
+        bad.SpanId = ByteString.CopyFrom(new byte[3]);
+        var bytes = OtlpRequests.Request(OtlpRequests.Span(traceId, null, "good", 0, 10), bad).ToByteArray();
+        var request = OtlpTraceReceiverService.ExportMethod.RequestMarshaller.ContextualDeserializer(new BytesDeserializationContext(bytes));
+
+        // Act
+        var response = await service.Export(request, new TestServerCallContext());
+
+        // Assert
+        Assert.Equal(1, response.PartialSuccess.RejectedSpans);
+        Assert.Equal("good", Assert.Single(ingress.Spans).Name);
+        Assert.Empty(ingress.Encoded);
+    }
+
+    [Fact]
+    public void Deserialize_NotProtobuf_ThrowsInvalidArgument()
+    {
+        // Arrange
+        var context = new BytesDeserializationContext([0xFF, 0xFF, 0xFF]);
+
+        // Act
+        var ex = Assert.Throws<RpcException>(() => OtlpTraceReceiverService.ExportMethod.RequestMarshaller.ContextualDeserializer(context));
+
+        // Assert
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
     private static (OtlpTraceReceiverService Service, RecordingSpanIngress Ingress) Create()
     {
         var ingress = new RecordingSpanIngress();
         var options = new OtlpReceiverOptions { RetryDelay = TimeSpan.FromSeconds(2) };
         var export = new OtlpTraceExport(ingress, NullLoggerFactory.Instance);
         return (new OtlpTraceReceiverService(export, options), ingress);
+    }
+
+    private sealed class BytesDeserializationContext(byte[] bytes) : DeserializationContext
+    {
+        public override int PayloadLength => bytes.Length;
+
+        public override byte[] PayloadAsNewBuffer() => [.. bytes];
+
+        public override System.Buffers.ReadOnlySequence<byte> PayloadAsReadOnlySequence() => new(bytes);
     }
 }

@@ -18,6 +18,15 @@ internal sealed class RecordingSpanIngress : ISpanIngress
 
     private int calls;
 
+    /// <summary>Gets the encoded requests handed over with spans (see <see cref="ISpanIngress"/>), in order.</summary>
+    public ConcurrentQueue<byte[]> Encoded { get; } = new();
+
+    public bool TryAccept(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest)
+    {
+        this.Encoded.Enqueue(encodedRequest.ToArray());
+        return this.TryAccept(spans);
+    }
+
     public bool TryAccept(IReadOnlyList<SpanRecord> spans)
     {
         Interlocked.Increment(ref this.calls);

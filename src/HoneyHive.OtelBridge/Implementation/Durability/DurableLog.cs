@@ -128,11 +128,12 @@ internal sealed class DurableLog : IDisposable
             this.StartSegment();
         }
 
-        var frame = new byte[size];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32.Compute(payload));
-        payload.CopyTo(frame.AsSpan(RecordHeaderBytes));
-        this.active!.Write(frame);
+        // The header goes into the stream's buffer and the payload straight after it: no copy of the record.
+        Span<byte> header = stackalloc byte[RecordHeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(payload));
+        this.active!.Write(header);
+        this.active.Write(payload);
         this.active.Flush(this.options.Fsync);
         this.activeSegment!.Bytes += size;
         position = this.NextPosition++;

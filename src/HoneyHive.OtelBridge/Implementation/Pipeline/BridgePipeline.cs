@@ -137,7 +137,7 @@ internal sealed class BridgePipeline : IDisposable
     {
         var list = spans as IReadOnlyList<SpanRecord> ?? [.. spans];
         StampAccepted(list);
-        if (!this.TryLogAndAdd(list))
+        if (!this.TryLogAndAdd(list, default))
         {
             this.assembler.Add(list);
         }
@@ -152,8 +152,11 @@ internal sealed class BridgePipeline : IDisposable
     /// (OTLP <c>UNAVAILABLE</c> with <c>RetryInfo</c>, HTTP 503 with <c>Retry-After</c>).
     /// </summary>
     /// <param name="spans">The spans of one export request.</param>
+    /// <param name="encodedRequest">The OTLP protobuf bytes of an export request that holds exactly these spans, when
+    /// the front door has them: the durable log records them as they are instead of encoding the spans again. Empty:
+    /// the spans are encoded.</param>
     /// <returns>Whether the spans were taken.</returns>
-    public bool TryAccept(IReadOnlyList<SpanRecord> spans)
+    public bool TryAccept(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest = default)
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (Volatile.Read(ref this.disposed) != 0 || this.IsSaturated)
@@ -168,7 +171,7 @@ internal sealed class BridgePipeline : IDisposable
             return true;
         }
 
-        return this.TryLogAndAdd(spans);
+        return this.TryLogAndAdd(spans, encodedRequest);
     }
 
     /// <summary>Emits every trace held (a missing root gets a session built from what is there) and waits until
@@ -299,14 +302,14 @@ internal sealed class BridgePipeline : IDisposable
 
     /// <summary>Appends the spans to the log (if there is one and it has room), then hands them to assembly.</summary>
     /// <returns><see langword="false"/> when there is no log, it is full, or closed: nothing was taken.</returns>
-    private bool TryLogAndAdd(IReadOnlyList<SpanRecord> spans)
+    private bool TryLogAndAdd(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest)
     {
         if (this.log is null)
         {
             return false;
         }
 
-        var payload = spans.ToExportTraceServiceRequest().ToByteArray();
+        var payload = encodedRequest.IsEmpty ? spans.ToExportTraceServiceRequest().ToByteArray() : encodedRequest;
         if (!this.TryAppend(payload, out var position))
         {
             var now = Stopwatch.GetTimestamp();
@@ -344,7 +347,7 @@ internal sealed class BridgePipeline : IDisposable
         return true;
     }
 
-    private bool TryAppend(byte[] payload, out long position)
+    private bool TryAppend(ReadOnlySpan<byte> payload, out long position)
     {
         lock (this.logGate)
         {

@@ -4,11 +4,13 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Diagnostics.Tracing;
+using Google.Protobuf;
 using HoneyHive.OtelBridge.EndToEnd.Tests.Shared;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Delivery;
 using HoneyHive.OtelBridge.Implementation.Durability;
 using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.Implementation.Spans;
 using HoneyHive.OtelBridge.LocalApi;
@@ -197,6 +199,33 @@ public sealed partial class BridgePipelineTests : IDisposable
         {
             crashed.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task DurableLog_EncodedRequestGiven_RecordsThoseBytesAndARestartDeliversTheirSpans()
+    {
+        // Arrange: a front door that has the request's protobuf bytes hands them over with its spans.
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = FaultKey });
+        using var http = HoneyHiveApiClient.CreateDefaultHttpClient();
+        var trace = LocalApiClient.Trace(3);
+        var encoded = trace.ToExportTraceServiceRequest().ToByteArray();
+        using (var first = new BridgePipeline(LocalApiClient.Client(http, LocalApiClient.DeadEndpoint(), FaultKey), this.DurableOptions()))
+        {
+            // Act
+            Assert.True(first.TryAccept(trace, encoded));
+        }
+
+        // Assert: the record is the request's bytes as given, and replaying it delivers the trace.
+        using (var log = new DurableLog(new DurableLogOptions { Directory = this.dataDirectory, MaxBytes = 1024 * 1024, SegmentBytes = 64 * 1024 }))
+        {
+            var (_, payload) = Assert.Single(log.ReadExisting());
+            Assert.Equal(encoded, payload);
+        }
+
+        using var restarted = new BridgePipeline(LocalApiClient.Client(http, api.BaseAddress, FaultKey), this.DurableOptions());
+        Assert.True(await restarted.FlushAsync(Long));
+        Assert.Equal(trace.Count, restarted.ReplayedSpans);
+        Assert.Equal((1L, 3L), await LocalApiClient.StatsAsync(api));
     }
 
     [Fact]
