@@ -41,6 +41,11 @@ internal sealed class TraceAssembler
     private readonly Dictionary<ActivityTraceId, TraceState> traces = [];
     private readonly Queue<ActivityTraceId> remembered = new();
     private readonly Queue<TracePlan> outbox = new();
+
+    /// <summary>The traces with pending spans, oldest first (the order of <see cref="TraceState.Sequence"/> and of
+    /// <see cref="TraceState.PendingSince"/>): expiry and the held-span cap look at the head only, never at every
+    /// remembered trace.</summary>
+    private readonly LinkedList<TraceState> pendingOrder = new();
     private int heldSpans;
     private long sequence;
     private long spansReceived;
@@ -78,7 +83,7 @@ internal sealed class TraceAssembler
         lock (this.sync)
         {
             var lowest = this.drainingPosition;
-            foreach (var state in this.traces.Values)
+            foreach (var state in this.pendingOrder)
             {
                 lowest = LogPositions.Min(lowest, state.MinLogPosition);
             }
@@ -133,6 +138,7 @@ internal sealed class TraceAssembler
                 {
                     state.PendingSince = now;
                     state.Sequence = ++this.sequence;
+                    this.pendingOrder.AddLast(state.PendingNode);
                 }
 
                 if (touchedSet.Add(state))
@@ -269,19 +275,7 @@ internal sealed class TraceAssembler
         return result;
     }
 
-    private TraceState? Oldest()
-    {
-        TraceState? oldest = null;
-        foreach (var state in this.traces.Values)
-        {
-            if (state.Pending.Count > 0 && (oldest is null || state.Sequence < oldest.Sequence))
-            {
-                oldest = state;
-            }
-        }
-
-        return oldest;
-    }
+    private TraceState? Oldest() => this.pendingOrder.First?.Value;
 
     private void EmitExpiredLocked(DateTimeOffset now)
     {
@@ -291,13 +285,9 @@ internal sealed class TraceAssembler
             return;
         }
 
-        var expired = this.traces.Values
-            .Where(s => s.Pending.Count > 0 && now - s.PendingSince >= wait)
-            .OrderBy(s => s.Sequence)
-            .ToList();
-        foreach (var state in expired)
+        while (this.pendingOrder.First?.Value is { } oldest && now - oldest.PendingSince >= wait)
         {
-            this.Emit(state, force: true);
+            this.Emit(oldest, force: true);
         }
     }
 
@@ -312,6 +302,7 @@ internal sealed class TraceAssembler
         var plan = this.BuildPlan(state);
         this.heldSpans -= state.Pending.Count;
         state.Pending.Clear();
+        this.pendingOrder.Remove(state.PendingNode);
         state.MinLogPosition = LogPositions.None;
         state.AcceptedTimestamp = 0;
         this.outbox.Enqueue(plan);
@@ -508,9 +499,18 @@ internal sealed class TraceAssembler
         }
     }
 
-    private sealed class TraceState(ActivityTraceId traceId)
+    private sealed class TraceState
     {
-        public ActivityTraceId TraceId { get; } = traceId;
+        public TraceState(ActivityTraceId traceId)
+        {
+            this.TraceId = traceId;
+            this.PendingNode = new LinkedListNode<TraceState>(this);
+        }
+
+        public ActivityTraceId TraceId { get; }
+
+        /// <summary>Gets the trace's node in the assembler's pending order (linked while it has pending spans).</summary>
+        public LinkedListNode<TraceState> PendingNode { get; }
 
         public Dictionary<ActivitySpanId, SpanRecord> Pending { get; } = [];
 

@@ -235,6 +235,39 @@ public sealed class TraceAssemblerTests
     }
 
     [Fact]
+    public void EmitExpired_TracesPendingAtDifferentTimes_EmitsOnlyTheExpiredOnesOldestFirst()
+    {
+        // Arrange: trace 1 waits from t0, trace 2 from t0+10 s; trace 1 is then emitted by its root and gets a late
+        // span (its parent unknown) at t0+20 s, so its new wait starts after trace 2's.
+        var time = new ManualTimeProvider();
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromSeconds(30) }, time);
+        var first = System.Diagnostics.ActivityTraceId.CreateFromString($"{1:x32}");
+        var second = System.Diagnostics.ActivityTraceId.CreateFromString($"{2:x32}");
+        assembler.Add(TestSpans.Span(first, 2, 1, "a"));
+        time.Advance(TimeSpan.FromSeconds(10));
+        assembler.Add(TestSpans.Span(second, 2, 1, "b"));
+        time.Advance(TimeSpan.FromSeconds(10));
+        assembler.Add(TestSpans.Span(first, 1, 0, "a-root"));
+        var afterRoot = sink.Calls.Count;
+        assembler.Add(TestSpans.Span(first, 3, 9, "a-late"));
+
+        // Act
+        time.Advance(TimeSpan.FromSeconds(20));
+        assembler.EmitExpired();
+        var atThirty = sink.Calls.Skip(afterRoot).Select(c => c.SessionId).ToList();
+        var heldAtThirty = assembler.HeldSpanCount;
+        time.Advance(TimeSpan.FromSeconds(10));
+        assembler.EmitExpired();
+
+        // Assert: at t0+40 s only trace 2 (waiting 30 s) is out; trace 1's late child (waiting 20 s) is still held.
+        Assert.Equal([HoneyHiveIds.SessionIdForTrace(second), HoneyHiveIds.SessionIdForTrace(second)], atThirty);
+        Assert.Equal(1, heldAtThirty);
+        Assert.Equal(0, assembler.HeldSpanCount);
+        Assert.Equal(HoneyHiveIds.SessionIdForTrace(first), sink.Calls[^1].SessionId);
+    }
+
+    [Fact]
     public void FlushAll_HeldTraces_EmitsEverythingOldestFirst()
     {
         // Arrange
