@@ -11,7 +11,7 @@ internal sealed class LoadRunOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project benchmarks/HoneyHive.OtelBridge.LoadRun -- [options]
           --seconds N          measured seconds per phase (default 20)
-          --warmup N           seconds of load before a saturation phase is measured (default 3)
+          --warmup N           seconds of load before a saturation phase is measured (default 15: the JIT's tier-up)
           --clients N          concurrent OTLP/gRPC clients, one HTTP/2 connection each (default 4)
           --root-wait S        the bridge's --root-wait in seconds (default 1)
           --runs N             repeat everything N times and report the median of each figure (default 1)
@@ -24,7 +24,7 @@ internal sealed class LoadRunOptions
 
     public int Seconds { get; set; } = 20;
 
-    public int Warmup { get; set; } = 3;
+    public int Warmup { get; set; } = 15;
 
     public int Clients { get; set; } = 4;
 

@@ -12,7 +12,7 @@ internal static class LoadReport
     public static string Render(IReadOnlyList<TargetResult> nulls, IReadOnlyList<TargetResult> bridges, LoadRunOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Median of {options.Runs} run(s); {options.Clients} clients; {options.Seconds} s per phase; bridge --root-wait {options.RootWait} s; 100-span requests ({TraceStreamInfo()}).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Median of {options.Runs} run(s); {options.Clients} clients; {options.Seconds} s per phase ({options.Warmup} s warm-up before each saturation phase); bridge --root-wait {options.RootWait} s; 100-span requests ({TraceStreamInfo()}).");
         text.AppendLine();
         text.AppendLine("| Figure | Null receiver | Bridge (`serve`) | Bridge / null | Target | Met |");
         text.AppendLine("|---|--:|--:|--:|---|---|");
@@ -21,6 +21,7 @@ internal static class LoadReport
         var bridgeRate = Median(bridges, r => r.SustainedSpansPerSecond);
         Row("Spans/s sustained (saturation, acknowledged)", nullRate, bridgeRate, "F0", bridgeRate is { } b ? $"≥ 50,000 and ≥ 0.5 × null" : "", bridgeRate is { } rate ? Met(rate >= 50_000 && (nullRate is null || rate >= 0.5 * nullRate)) : "");
         Row("Spans/s delivered to the sink (saturation)", null, Median(bridges, r => r.DeliveredSpansPerSecond), "F0", "", "");
+        Row("API requests per 100 spans delivered (saturation)", null, Median(bridges, r => r.ApiRequestsPer100Spans), "F1", "", "");
         Row("UNAVAILABLE answers during saturation", Median(nulls, r => r.SaturationUnavailable), Median(bridges, r => r.SaturationUnavailable), "F0", "", "");
         Row("CPU seconds per 100,000 spans (receiver process)", Median(nulls, r => r.CpuSecondsPer100kSpans), Median(bridges, r => r.CpuSecondsPer100kSpans), "F2", "", "");
         var peak = Median(bridges, r => r.PeakRssMiB);

@@ -12,6 +12,9 @@ internal sealed class TargetResult
 
     public double? DeliveredSpansPerSecond { get; set; }
 
+    /// <summary>Gets or sets how many HTTP requests the sink answered per 100 spans it received (saturation).</summary>
+    public double? ApiRequestsPer100Spans { get; set; }
+
     public long SaturationUnavailable { get; set; }
 
     public double CpuSecondsPer100kSpans { get; set; }
