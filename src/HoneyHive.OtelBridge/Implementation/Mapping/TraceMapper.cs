@@ -274,7 +274,7 @@ internal static class TraceMapper
         var resource = new JsonObject();
         foreach (var pair in span.ResourceAttributes)
         {
-            resource[pair.Key] = json.ToJson("resource." + pair.Key, pair.Value);
+            resource[pair.Key] = json.ToJson(new TruncationKey("resource", pair.Key), pair.Value);
         }
 
         metadata["resource"] = resource;
