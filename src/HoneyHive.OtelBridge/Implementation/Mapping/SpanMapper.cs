@@ -115,11 +115,17 @@ internal static class SpanMapper
 
         if (span.Links.Count > 0)
         {
-            b.Metadata["links"] = new JsonArray([.. span.Links.Select(l => (JsonNode)new JsonObject
+            var links = new JsonArray();
+            foreach (var l in span.Links)
             {
-                ["trace_id"] = l.TraceId.ToHexString(),
-                ["span_id"] = l.SpanId.ToHexString(),
-            })]);
+                links.Add(new JsonObject
+                {
+                    ["trace_id"] = l.TraceId.ToHexString(),
+                    ["span_id"] = l.SpanId.ToHexString(),
+                });
+            }
+
+            b.Metadata["links"] = links;
         }
 
         if (json.Truncated is { } truncated)
@@ -146,6 +152,20 @@ internal static class SpanMapper
             UserProperties = b.UserProperties,
             Error = error,
         };
+    }
+
+    /// <summary>
+    /// The session name a span asks for (<c>honeyhive.session_name</c> on the span, then on its
+    /// resource), read exactly as <see cref="Map"/> reads it, without mapping the rest of the span.
+    /// </summary>
+    /// <param name="span">The span.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The name, or <see langword="null"/>.</returns>
+    public static string? SessionName(SpanRecord span, MappingOptions options)
+    {
+        var json = new AttributeJson(options);
+        return new SpanAttributeReader(span.Attributes, json).TakeText("honeyhive.session_name")
+            ?? new SpanAttributeReader(span.ResourceAttributes, json).TakeText("honeyhive.session_name");
     }
 
     private static void ReadConfig(SpanAttributeReader reader, Buckets b)
@@ -247,9 +267,9 @@ internal static class SpanMapper
         string? finishReason = null;
         if (list is not null)
         {
-            foreach (var message in list.OfType<JsonObject>())
+            foreach (var item in list)
             {
-                if (message["finish_reason"] is { } reason)
+                if (item is JsonObject message && message["finish_reason"] is { } reason)
                 {
                     message.Remove("finish_reason");
                     finishReason ??= reason.GetValueKind() == JsonValueKind.String ? reason.GetValue<string>() : reason.ToJsonString();
