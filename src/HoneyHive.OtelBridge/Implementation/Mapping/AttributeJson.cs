@@ -23,14 +23,17 @@ internal sealed class AttributeJson
         this.options = options;
     }
 
-    /// <summary>Gets the original lengths of the strings that were truncated, by attribute key.</summary>
-    public JsonObject Truncated { get; } = [];
+    /// <summary>
+    /// Gets the original lengths of the strings that were truncated, by attribute key, or
+    /// <see langword="null"/> while nothing was truncated.
+    /// </summary>
+    public JsonObject? Truncated { get; private set; }
 
     /// <summary>Converts an attribute value to JSON.</summary>
     /// <param name="key">The attribute key (recorded when a string is truncated).</param>
     /// <param name="value">The value.</param>
     /// <returns>The JSON node, or <see langword="null"/> for an empty value.</returns>
-    public JsonNode? ToJson(string key, object? value)
+    public JsonNode? ToJson(TruncationKey key, object? value)
     {
         switch (value)
         {
@@ -83,7 +86,7 @@ internal sealed class AttributeJson
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The value.</param>
     /// <returns>The JSON node.</returns>
-    public JsonNode? ToJsonParsingText(string key, object? value)
+    public JsonNode? ToJsonParsingText(TruncationKey key, object? value)
     {
         if (value is string s && s.Length <= this.options.MaxStringLength && LooksLikeJson(s))
         {
@@ -112,7 +115,7 @@ internal sealed class AttributeJson
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The value.</param>
     /// <returns>The JSON node.</returns>
-    public JsonNode? ToJsonDecoding(string key, object? value)
+    public JsonNode? ToJsonDecoding(TruncationKey key, object? value)
     {
         if (value is string s && s.Length <= this.options.MaxStringLength)
         {
@@ -138,7 +141,7 @@ internal sealed class AttributeJson
     /// <param name="key">The attribute key.</param>
     /// <param name="value">The value.</param>
     /// <returns>The string, or <see langword="null"/>.</returns>
-    public string? ToText(string key, object? value) => value switch
+    public string? ToText(TruncationKey key, object? value) => value switch
     {
         null => null,
         string s => this.Truncate(key, s),
@@ -151,7 +154,7 @@ internal sealed class AttributeJson
     /// <param name="key">The key recorded in <see cref="Truncated"/>.</param>
     /// <param name="value">The string.</param>
     /// <returns>The string, cut if needed.</returns>
-    public string Truncate(string key, string value)
+    public string Truncate(TruncationKey key, string value)
     {
         var max = this.options.MaxStringLength;
         if (value.Length <= max)
@@ -165,9 +168,11 @@ internal sealed class AttributeJson
             keep--;
         }
 
-        if (this.Truncated[key] is not JsonValue previous || previous.GetValue<long>() < value.Length)
+        var truncated = this.Truncated ??= [];
+        var name = key.ToString();
+        if (truncated[name] is not JsonValue previous || previous.GetValue<long>() < value.Length)
         {
-            this.Truncated[key] = value.Length;
+            truncated[name] = value.Length;
         }
 
         return string.Concat(value.AsSpan(0, keep), MappingOptions.TruncationMarker);

@@ -9,42 +9,62 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// Reads one span's attributes and remembers which were used, so the rest can go to
 /// <c>metadata</c> without duplicating what already landed in another field.
 /// </summary>
+/// <remarks>
+/// A span has a few dozen attributes at most, and the mapper asks for about a hundred keys per span,
+/// so the attributes sit in one array in attribute order and a key is found by a linear scan; only a
+/// span with more than <see cref="IndexThreshold"/> distinct keys also gets a dictionary index.
+/// </remarks>
 internal sealed class SpanAttributeReader
 {
-    private readonly Dictionary<string, object?> values = new(StringComparer.Ordinal);
-    private readonly List<string> order = [];
-    private readonly HashSet<string> consumed = new(StringComparer.Ordinal);
+    /// <summary>Above this many distinct keys, lookups go through a dictionary instead of a scan.</summary>
+    internal const int IndexThreshold = 24;
+
+    private readonly Entry[] entries;
+    private readonly int count;
+    private readonly Dictionary<string, int>? index;
 
     public SpanAttributeReader(IReadOnlyList<KeyValuePair<string, object?>> attributes, AttributeJson json)
     {
         this.Json = json;
-        foreach (var pair in attributes)
+        this.entries = attributes.Count == 0 ? [] : new Entry[attributes.Count];
+        if (attributes.Count > IndexThreshold)
         {
-            if (this.values.TryAdd(pair.Key, pair.Value))
+            this.index = new Dictionary<string, int>(attributes.Count, StringComparer.Ordinal);
+        }
+
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var pair = attributes[i];
+            var at = this.IndexOf(pair.Key);
+            if (at >= 0)
             {
-                this.order.Add(pair.Key);
+                // A repeated key: the last value wins, as in OTel SDKs; it keeps its first position.
+                this.entries[at].Value = pair.Value;
+                continue;
             }
-            else
-            {
-                // A repeated key: the last value wins, as in OTel SDKs.
-                this.values[pair.Key] = pair.Value;
-            }
+
+            this.entries[this.count] = new Entry { Key = pair.Key, Value = pair.Value };
+            this.index?.Add(pair.Key, this.count);
+            this.count++;
         }
     }
 
     public AttributeJson Json { get; }
 
-    public bool Has(string key) => this.values.ContainsKey(key);
+    public bool Has(string key) => this.IndexOf(key) >= 0;
 
     /// <summary>Gets a raw value and marks the key used.</summary>
     public bool TryTake(string key, out object? value)
     {
-        if (this.values.TryGetValue(key, out value))
+        var at = this.IndexOf(key);
+        if (at >= 0)
         {
-            this.consumed.Add(key);
+            this.entries[at].Consumed = true;
+            value = this.entries[at].Value;
             return true;
         }
 
+        value = null;
         return false;
     }
 
@@ -97,9 +117,11 @@ internal sealed class SpanAttributeReader
     public JsonNode? TakeDecoded(string key) =>
         this.TryTake(key, out var value) && value is not null ? this.Json.ToJsonDecoding(key, value) : null;
 
-    /// <summary>Gets the keys that start with <paramref name="prefix"/>, in attribute order.</summary>
-    public IEnumerable<string> KeysWithPrefix(string prefix) =>
-        this.order.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.Length > prefix.Length);
+    /// <summary>
+    /// Gets the keys that start with <paramref name="prefix"/> and are longer than it, in attribute
+    /// order, used or not. Taking keys while enumerating is allowed.
+    /// </summary>
+    public PrefixKeys KeysWithPrefix(string prefix) => new(this, prefix);
 
     /// <summary>
     /// Rebuilds the flattened attributes under <paramref name="prefix"/> (for example
@@ -108,7 +130,7 @@ internal sealed class SpanAttributeReader
     public JsonNode? TakeFlattened(string prefix, bool parseText = false)
     {
         JsonObject? root = null;
-        foreach (var key in this.KeysWithPrefix(prefix).ToList())
+        foreach (var key in this.KeysWithPrefix(prefix))
         {
             this.TryTake(key, out var value);
             root ??= [];
@@ -120,6 +142,118 @@ internal sealed class SpanAttributeReader
     }
 
     /// <summary>Gets the attributes nobody used, in attribute order.</summary>
-    public IEnumerable<KeyValuePair<string, object?>> Remaining() =>
-        this.order.Where(k => !this.consumed.Contains(k)).Select(k => new KeyValuePair<string, object?>(k, this.values[k]));
+    public RemainingAttributes Remaining() => new(this);
+
+    private int IndexOf(string key)
+    {
+        if (this.index is not null)
+        {
+            return this.index.TryGetValue(key, out var at) ? at : -1;
+        }
+
+        for (var i = 0; i < this.count; i++)
+        {
+            if (string.Equals(this.entries[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The keys that start with a prefix (see <see cref="KeysWithPrefix"/>), enumerated without allocating.</summary>
+    internal readonly struct PrefixKeys
+    {
+        private readonly SpanAttributeReader reader;
+        private readonly string prefix;
+
+        public PrefixKeys(SpanAttributeReader reader, string prefix)
+        {
+            this.reader = reader;
+            this.prefix = prefix;
+        }
+
+        public Enumerator GetEnumerator() => new(this.reader, this.prefix);
+
+        /// <summary>Walks the matching keys.</summary>
+        internal struct Enumerator
+        {
+            private readonly SpanAttributeReader reader;
+            private readonly string prefix;
+            private int position;
+
+            public Enumerator(SpanAttributeReader reader, string prefix)
+            {
+                this.reader = reader;
+                this.prefix = prefix;
+                this.position = -1;
+            }
+
+            public readonly string Current => this.reader.entries[this.position].Key;
+
+            public bool MoveNext()
+            {
+                while (++this.position < this.reader.count)
+                {
+                    var key = this.reader.entries[this.position].Key;
+                    if (key.Length > this.prefix.Length && key.StartsWith(this.prefix, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The attributes nobody used (see <see cref="Remaining"/>), enumerated without allocating.</summary>
+    internal readonly struct RemainingAttributes
+    {
+        private readonly SpanAttributeReader reader;
+
+        public RemainingAttributes(SpanAttributeReader reader)
+        {
+            this.reader = reader;
+        }
+
+        public Enumerator GetEnumerator() => new(this.reader);
+
+        /// <summary>Walks the unused attributes.</summary>
+        internal struct Enumerator
+        {
+            private readonly SpanAttributeReader reader;
+            private int position;
+
+            public Enumerator(SpanAttributeReader reader)
+            {
+                this.reader = reader;
+                this.position = -1;
+            }
+
+            public readonly KeyValuePair<string, object?> Current =>
+                new(this.reader.entries[this.position].Key, this.reader.entries[this.position].Value);
+
+            public bool MoveNext()
+            {
+                while (++this.position < this.reader.count)
+                {
+                    if (!this.reader.entries[this.position].Consumed)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+    }
+
+    private struct Entry
+    {
+        public string Key;
+        public object? Value;
+        public bool Consumed;
+    }
 }

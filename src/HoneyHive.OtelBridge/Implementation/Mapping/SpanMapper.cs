@@ -46,15 +46,16 @@ internal static class SpanMapper
         ("span_kind", ["openinference.span.kind", "traceloop.span.kind"]),
     ];
 
-    private static readonly (string Prefix, Func<Buckets, JsonObject> Target)[] BucketMap =
+    /// <summary>HoneyHive SDK attributes: the whole-object key, the flattened keys' prefix, and where they go.</summary>
+    private static readonly (string Key, string Prefix, Func<Buckets, JsonObject> Target)[] BucketMap =
     [
-        ("honeyhive_inputs", b => b.Inputs),
-        ("honeyhive_outputs", b => b.Outputs),
-        ("honeyhive_config", b => b.Config),
-        ("honeyhive_metadata", b => b.Metadata),
-        ("honeyhive_metrics", b => b.Metrics),
-        ("honeyhive_feedback", b => b.Feedback),
-        ("honeyhive_user_properties", b => b.UserProperties),
+        ("honeyhive_inputs", "honeyhive_inputs.", b => b.Inputs),
+        ("honeyhive_outputs", "honeyhive_outputs.", b => b.Outputs),
+        ("honeyhive_config", "honeyhive_config.", b => b.Config),
+        ("honeyhive_metadata", "honeyhive_metadata.", b => b.Metadata),
+        ("honeyhive_metrics", "honeyhive_metrics.", b => b.Metrics),
+        ("honeyhive_feedback", "honeyhive_feedback.", b => b.Feedback),
+        ("honeyhive_user_properties", "honeyhive_user_properties.", b => b.UserProperties),
     ];
 
     /// <summary>Maps a span.</summary>
@@ -67,7 +68,8 @@ internal static class SpanMapper
         var reader = new SpanAttributeReader(span.Attributes, json);
         var resource = new SpanAttributeReader(span.ResourceAttributes, json);
         var b = new Buckets();
-        var usedEvents = new HashSet<SpanEventRecord>();
+        // Events already mapped into a field (compared as records, as before); none without events.
+        var usedEvents = span.Events.Count > 0 ? new HashSet<SpanEventRecord>() : null;
 
         var eventType = EventTypeClassifier.Classify(span.Attributes);
         reader.TakeText("honeyhive_event_type", "honeyhive.event_type");
@@ -89,35 +91,47 @@ internal static class SpanMapper
             b.Metadata.TryAdd(pair.Key, json.ToJson(pair.Key, pair.Value));
         }
 
-        var otherEvents = new JsonArray();
-        foreach (var e in span.Events.Where(e => !usedEvents.Contains(e)))
+        JsonArray? otherEvents = null;
+        foreach (var e in span.Events)
         {
+            if (usedEvents!.Contains(e))
+            {
+                continue;
+            }
+
             var attributes = new JsonObject();
             foreach (var pair in e.Attributes)
             {
-                attributes[pair.Key] = json.ToJson("event." + e.Name + "." + pair.Key, pair.Value);
+                attributes[pair.Key] = json.ToJson(new TruncationKey("event", e.Name, pair.Key), pair.Value);
             }
 
-            otherEvents.Add(new JsonObject { ["name"] = e.Name, ["time"] = e.TimeUnixNano / 1_000_000, ["attributes"] = attributes });
+            (otherEvents ??= []).Add(new JsonObject { ["name"] = e.Name, ["time"] = e.TimeUnixNano / 1_000_000, ["attributes"] = attributes });
         }
 
-        if (otherEvents.Count > 0)
+        if (otherEvents is not null)
         {
             b.Metadata["events"] = otherEvents;
         }
 
         if (span.Links.Count > 0)
         {
-            b.Metadata["links"] = new JsonArray([.. span.Links.Select(l => (JsonNode)new JsonObject
+            var links = new JsonArray();
+            foreach (var l in span.Links)
             {
-                ["trace_id"] = l.TraceId.ToHexString(),
-                ["span_id"] = l.SpanId.ToHexString(),
-            })]);
+                links.Add(new JsonObject
+                {
+                    ["trace_id"] = l.TraceId.ToHexString(),
+                    ["span_id"] = l.SpanId.ToHexString(),
+                });
+            }
+
+            b.Metadata["links"] = links;
         }
 
-        if (json.Truncated.Count > 0)
+        if (json.Truncated is { } truncated)
         {
-            b.Metadata["truncated"] = json.Truncated.DeepClone();
+            // Nothing truncates after this point, so the record moves as it is.
+            b.Metadata["truncated"] = truncated;
         }
 
         return new MappedSpan
@@ -138,6 +152,20 @@ internal static class SpanMapper
             UserProperties = b.UserProperties,
             Error = error,
         };
+    }
+
+    /// <summary>
+    /// The session name a span asks for (<c>honeyhive.session_name</c> on the span, then on its
+    /// resource), read exactly as <see cref="Map"/> reads it, without mapping the rest of the span.
+    /// </summary>
+    /// <param name="span">The span.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The name, or <see langword="null"/>.</returns>
+    public static string? SessionName(SpanRecord span, MappingOptions options)
+    {
+        var json = new AttributeJson(options);
+        return new SpanAttributeReader(span.Attributes, json).TakeText("honeyhive.session_name")
+            ?? new SpanAttributeReader(span.ResourceAttributes, json).TakeText("honeyhive.session_name");
     }
 
     private static void ReadConfig(SpanAttributeReader reader, Buckets b)
@@ -161,7 +189,7 @@ internal static class SpanMapper
             b.Metadata["provider"] = provider;
         }
 
-        foreach (var key in reader.KeysWithPrefix("gen_ai.request.").ToList())
+        foreach (var key in reader.KeysWithPrefix("gen_ai.request."))
         {
             b.Config.TryAdd(key["gen_ai.request.".Length..].Replace('.', '_'), reader.TakeJson(key));
         }
@@ -189,9 +217,9 @@ internal static class SpanMapper
         }
     }
 
-    private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord> usedEvents)
+    private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
     {
-        var details = span.Events.FirstOrDefault(e => e.Name == "gen_ai.client.inference.operation.details");
+        var details = FindEvent(span, "gen_ai.client.inference.operation.details");
         var messages = reader.TakeParsed("gen_ai.input.messages")
             ?? EventAttribute(details, "gen_ai.input.messages", reader.Json);
         var prompts = reader.TakeFlattened("gen_ai.prompt.", parseText: true);
@@ -208,7 +236,7 @@ internal static class SpanMapper
 
         if (details is not null)
         {
-            usedEvents.Add(details);
+            usedEvents!.Add(details);
         }
 
         if (history is not null)
@@ -226,9 +254,9 @@ internal static class SpanMapper
         reader.TakeText("input.mime_type");
     }
 
-    private static string? ReadOutputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord> usedEvents)
+    private static string? ReadOutputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
     {
-        var details = span.Events.FirstOrDefault(e => e.Name == "gen_ai.client.inference.operation.details");
+        var details = FindEvent(span, "gen_ai.client.inference.operation.details");
         var messages = reader.TakeParsed("gen_ai.output.messages")
             ?? EventAttribute(details, "gen_ai.output.messages", reader.Json);
         var completions = reader.TakeFlattened("gen_ai.completion.", parseText: true);
@@ -239,9 +267,9 @@ internal static class SpanMapper
         string? finishReason = null;
         if (list is not null)
         {
-            foreach (var message in list.OfType<JsonObject>())
+            foreach (var item in list)
             {
-                if (message["finish_reason"] is { } reason)
+                if (item is JsonObject message && message["finish_reason"] is { } reason)
                 {
                     message.Remove("finish_reason");
                     finishReason ??= reason.GetValueKind() == JsonValueKind.String ? reason.GetValue<string>() : reason.ToJsonString();
@@ -360,7 +388,7 @@ internal static class SpanMapper
         }
     }
 
-    private static string? ReadError(SpanRecord span, SpanAttributeReader reader, Buckets b, HashSet<SpanEventRecord> usedEvents)
+    private static string? ReadError(SpanRecord span, SpanAttributeReader reader, Buckets b, HashSet<SpanEventRecord>? usedEvents)
     {
         var error = reader.TakeText("honeyhive_error");
         var errorType = reader.TakeText("honeyhive_error_type");
@@ -369,10 +397,10 @@ internal static class SpanMapper
             error = errorType + ": " + error;
         }
 
-        var exception = span.Events.FirstOrDefault(e => e.Name is "exception" or "gen_ai.client.operation.exception");
+        var exception = FindEvent(span, "exception", "gen_ai.client.operation.exception");
         if (exception is not null)
         {
-            usedEvents.Add(exception);
+            usedEvents!.Add(exception);
             var events = new SpanAttributeReader(exception.Attributes, reader.Json);
             var type = events.TakeText("exception.type");
             var message = events.TakeText("exception.message");
@@ -398,27 +426,33 @@ internal static class SpanMapper
         return error;
     }
 
-    private static void ReadEvaluations(SpanRecord span, Buckets b, HashSet<SpanEventRecord> usedEvents)
+    private static void ReadEvaluations(SpanRecord span, Buckets b, HashSet<SpanEventRecord>? usedEvents)
     {
-        foreach (var e in span.Events.Where(e => e.Name == "gen_ai.evaluation.result"))
+        foreach (var e in span.Events)
         {
-            var name = e.Attributes.FirstOrDefault(a => a.Key == "gen_ai.evaluation.name").Value as string;
-            var score = e.Attributes.FirstOrDefault(a => a.Key == "gen_ai.evaluation.score.value").Value;
+            if (e.Name != "gen_ai.evaluation.result")
+            {
+                continue;
+            }
+
+            var name = FirstValue(e.Attributes, "gen_ai.evaluation.name") as string;
+            var score = FirstValue(e.Attributes, "gen_ai.evaluation.score.value");
             if (name is not null && score is double or long)
             {
                 b.Metrics[name] = new AttributeJson(MappingOptions.Default).ToJson(name, score);
-                usedEvents.Add(e);
+                usedEvents!.Add(e);
             }
         }
     }
 
     private static void ReadBuckets(SpanAttributeReader reader, Buckets b)
     {
-        foreach (var (prefix, target) in BucketMap)
+        foreach (var (wholeKey, prefix, target) in BucketMap)
         {
-            var bucket = new JsonObject();
-            if (reader.TakeParsed(prefix) is JsonObject whole)
+            JsonObject? bucket = null;
+            if (reader.TakeParsed(wholeKey) is JsonObject whole)
             {
+                bucket = [];
                 foreach (var pair in whole.ToList())
                 {
                     whole.Remove(pair.Key);
@@ -426,9 +460,14 @@ internal static class SpanMapper
                 }
             }
 
-            foreach (var key in reader.KeysWithPrefix(prefix + ".").ToList())
+            foreach (var key in reader.KeysWithPrefix(prefix))
             {
-                FlatKeys.SetPath(bucket, key[(prefix.Length + 1)..], reader.TakeParsed(key));
+                FlatKeys.SetPath(bucket ??= [], key[prefix.Length..], reader.TakeParsed(key));
+            }
+
+            if (bucket is null)
+            {
+                continue;
             }
 
             var into = target(b);
@@ -440,18 +479,18 @@ internal static class SpanMapper
         }
     }
 
-    private static JsonArray? MessagesFromEvents(SpanRecord span, AttributeJson json, HashSet<SpanEventRecord> usedEvents)
+    private static JsonArray? MessagesFromEvents(SpanRecord span, AttributeJson json, HashSet<SpanEventRecord>? usedEvents)
     {
         JsonArray? messages = null;
         foreach (var e in span.Events)
         {
-            var role = Array.Find(MessageEventRoles, r => e.Name == "gen_ai." + r + ".message");
+            var role = MessageEventRole(e.Name);
             if (role is null)
             {
                 continue;
             }
 
-            usedEvents.Add(e);
+            usedEvents!.Add(e);
             var content = EventAttribute(e, "gen_ai.event.content", json);
             JsonObject message;
             if (content is JsonObject obj)
@@ -463,7 +502,7 @@ internal static class SpanMapper
                 message = [];
                 foreach (var pair in e.Attributes)
                 {
-                    message[pair.Key] = json.ToJsonParsingText("event." + e.Name + "." + pair.Key, pair.Value);
+                    message[pair.Key] = json.ToJsonParsingText(new TruncationKey("event", e.Name, pair.Key), pair.Value);
                 }
 
                 if (content is not null)
@@ -491,14 +530,19 @@ internal static class SpanMapper
         return messages;
     }
 
-    private static JsonArray? ChoicesFromEvents(SpanRecord span, AttributeJson json, HashSet<SpanEventRecord> usedEvents)
+    private static JsonArray? ChoicesFromEvents(SpanRecord span, AttributeJson json, HashSet<SpanEventRecord>? usedEvents)
     {
         JsonArray? choices = null;
-        foreach (var e in span.Events.Where(e => e.Name == "gen_ai.choice"))
+        foreach (var e in span.Events)
         {
-            usedEvents.Add(e);
+            if (e.Name != "gen_ai.choice")
+            {
+                continue;
+            }
+
+            usedEvents!.Add(e);
             var content = EventAttribute(e, "gen_ai.event.content", json)
-                ?? new JsonObject([.. e.Attributes.Select(a => KeyValuePair.Create(a.Key, json.ToJsonParsingText("event.gen_ai.choice." + a.Key, a.Value)))]);
+                ?? new JsonObject([.. e.Attributes.Select(a => KeyValuePair.Create(a.Key, json.ToJsonParsingText(new TruncationKey("event", "gen_ai.choice", a.Key), a.Value)))]);
             if (content is JsonObject choice)
             {
                 var message = choice["message"] is JsonObject m ? (JsonObject)ChatMessages.Normalize(m)! : new JsonObject();
@@ -535,7 +579,57 @@ internal static class SpanMapper
         {
             if (pair.Key == key)
             {
-                return json.ToJsonParsingText("event." + e.Name + "." + key, pair.Value);
+                return json.ToJsonParsingText(new TruncationKey("event", e.Name, key), pair.Value);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The role of a deprecated <c>gen_ai.{role}.message</c> event, or <see langword="null"/> for another event.</summary>
+    private static string? MessageEventRole(string name)
+    {
+        const string Prefix = "gen_ai.";
+        const string Suffix = ".message";
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var role = name.AsSpan(Prefix.Length, Math.Max(0, name.Length - Prefix.Length - Suffix.Length));
+        foreach (var candidate in MessageEventRoles)
+        {
+            if (role.SequenceEqual(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first event named <paramref name="name"/> (or <paramref name="otherName"/>), in event order.</summary>
+    private static SpanEventRecord? FindEvent(SpanRecord span, string name, string? otherName = null)
+    {
+        foreach (var e in span.Events)
+        {
+            if (e.Name == name || (otherName is not null && e.Name == otherName))
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value of the first attribute named <paramref name="key"/>, or <see langword="null"/>.</summary>
+    private static object? FirstValue(IReadOnlyList<KeyValuePair<string, object?>> attributes, string key)
+    {
+        foreach (var pair in attributes)
+        {
+            if (pair.Key == key)
+            {
+                return pair.Value;
             }
         }
 

@@ -138,11 +138,26 @@ internal static class TraceMapper
     /// <returns>The request.</returns>
     public static SessionStartRequest PartialSession(System.Diagnostics.ActivityTraceId traceId, IReadOnlyList<SpanRecord> spans, string sessionId, MappingOptions options)
     {
-        var earliest = spans.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.SpanId.ToHexString(), StringComparer.Ordinal).First();
+        // The earliest span (ties: the lowest span id, then list order), the first session name in
+        // list order, the earliest start and the latest end, in one pass.
+        var earliest = spans[0];
+        string? sessionName = null;
+        var end = spans[0].EndTimeUnixNano;
+        foreach (var span in spans)
+        {
+            if (span.StartTimeUnixNano < earliest.StartTimeUnixNano
+                || (span.StartTimeUnixNano == earliest.StartTimeUnixNano
+                    && string.CompareOrdinal(span.SpanId.ToHexString(), earliest.SpanId.ToHexString()) < 0))
+            {
+                earliest = span;
+            }
+
+            sessionName ??= SpanMapper.SessionName(span, options);
+            end = Math.Max(end, span.EndTimeUnixNano);
+        }
+
+        var start = earliest.StartTimeUnixNano;
         var mapped = SpanMapper.Map(earliest, options);
-        var sessionName = spans.Select(s => SpanMapper.Map(s, options).SessionName).FirstOrDefault(n => n is not null);
-        var start = spans.Min(s => s.StartTimeUnixNano);
-        var end = spans.Max(s => s.EndTimeUnixNano);
         var metadata = new JsonObject
         {
             ["trace_id"] = traceId.ToHexString(),
@@ -176,7 +191,16 @@ internal static class TraceMapper
         {
             // A trace root inside a grouped (or already created) session is a chain, unless the
             // span says explicitly what it is.
-            var explicitType = span.Attributes.LastOrDefault(a => a.Key is "honeyhive_event_type" or "honeyhive.event_type").Value as string;
+            string? explicitType = null;
+            foreach (var pair in span.Attributes)
+            {
+                if (pair.Key is "honeyhive_event_type" or "honeyhive.event_type")
+                {
+                    // The last such attribute wins.
+                    explicitType = pair.Value as string;
+                }
+            }
+
             eventType = explicitType is EventTypes.Model or EventTypes.Tool ? explicitType : EventTypes.Chain;
             AddResource(mapped.Metadata, span, options);
         }
@@ -274,7 +298,7 @@ internal static class TraceMapper
         var resource = new JsonObject();
         foreach (var pair in span.ResourceAttributes)
         {
-            resource[pair.Key] = json.ToJson("resource." + pair.Key, pair.Value);
+            resource[pair.Key] = json.ToJson(new TruncationKey("resource", pair.Key), pair.Value);
         }
 
         metadata["resource"] = resource;

@@ -264,4 +264,26 @@ public sealed class SpanMapperTests
             JsonNode.Parse("[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}]"),
             mapped.Inputs["chat_history"]));
     }
+
+    [Fact]
+    public void SessionName_SpanOrResourceAttribute_SameAsMap()
+    {
+        // Arrange
+        var onSpan = TestSpans.Span(2, 1, "s", ("honeyhive.session_name", "first"), ("honeyhive.session_name", "last"));
+        var onResource = new SpanRecord
+        {
+            TraceId = TestSpans.Trace,
+            SpanId = TestSpans.Id(3),
+            ResourceAttributes = [KeyValuePair.Create<string, object?>("honeyhive.session_name", 42L)],
+        };
+        var none = TestSpans.Span(4, 1, "s");
+
+        // Act
+        var names = new[] { onSpan, onResource, none }.Select(s => SpanMapper.SessionName(s, MappingOptions.Default)).ToArray();
+        var mapped = new[] { onSpan, onResource, none }.Select(s => SpanMapper.Map(s, MappingOptions.Default).SessionName).ToArray();
+
+        // Assert
+        Assert.Equal(new[] { "last", "42", null }, names);
+        Assert.Equal(mapped, names);
+    }
 }

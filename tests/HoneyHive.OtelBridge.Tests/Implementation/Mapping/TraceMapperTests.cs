@@ -6,6 +6,7 @@ using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Otlp;
+using HoneyHive.OtelBridge.Implementation.Spans;
 using Xunit.Abstractions;
 
 namespace HoneyHive.OtelBridge.Tests.Implementation.Mapping;
@@ -81,5 +82,41 @@ public sealed class TraceMapperTests(ITestOutputHelper output)
         Assert.Equal(0.5, (double)body["metadata"]!["metrics"]!["score"]!);
         Assert.True((bool)body["metadata"]!["feedback"]!["ok"]!);
         Assert.Equal("boom", (string?)body["metadata"]!["error"]);
+    }
+
+    [Fact]
+    public void PartialSession_TiedStartsAndALaterNamedSpan_EarliestByStartThenSpanIdAndFirstNameInListOrder()
+    {
+        // Arrange: span 5 and span 3 start together (span 3 wins the tie by its lower id); only the
+        // last span in the list, which starts later, names the session.
+        static SpanRecord At(int id, long start, long end, params (string Key, object? Value)[] attributes) => new()
+        {
+            TraceId = TestSpans.Trace,
+            SpanId = TestSpans.Id(id),
+            ParentSpanId = TestSpans.Id(1),
+            Name = "span " + id,
+            StartTimeUnixNano = start,
+            EndTimeUnixNano = end,
+            Attributes = [.. attributes.Select(a => KeyValuePair.Create(a.Key, a.Value))],
+        };
+
+        SpanRecord[] spans =
+        [
+            At(5, 2_000_000_000, 3_000_000_000, ("honeyhive.source", "five")),
+            At(3, 2_000_000_000, 2_500_000_000, ("honeyhive.source", "three")),
+            At(7, 4_000_000_000, 9_000_000_000, ("honeyhive.session_name", "named"), ("honeyhive.source", "seven")),
+        ];
+
+        // Act
+        var named = TraceMapper.PartialSession(TestSpans.Trace, spans, "s", MappingOptions.Default);
+        var unnamed = TraceMapper.PartialSession(TestSpans.Trace, spans[..2], "s", MappingOptions.Default);
+
+        // Assert
+        Assert.Equal("named", named.SessionName);
+        Assert.Equal("three", named.Source);
+        Assert.Equal(2_000, named.StartTime);
+        Assert.Equal(9_000, named.EndTime);
+        Assert.Equal("span 3", unnamed.SessionName);
+        Assert.Equal(3_000, unnamed.EndTime);
     }
 }
