@@ -14,6 +14,55 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 internal static class EncodedEvents
 {
     /// <summary>
+    /// Encodes the events of a session event batch: a new call whose <see cref="SessionEventBatchCall.EncodedEvents"/>
+    /// hold each event's JSON and whose events keep only their identity (<see cref="Identity"/>), so the
+    /// <see cref="EventRequest"/> trees of <paramref name="batch"/> can be let go; <paramref name="batch"/> is left as
+    /// it was.
+    /// </summary>
+    /// <param name="batch">The batch, not encoded yet.</param>
+    /// <returns>
+    /// The encoded call; its events' JSON (the array behind its <see cref="SessionEventBatchCall.EncodedEvents"/>);
+    /// and, per event, its JSON with the batch's <c>session_id</c> where the event's own differs (what a cross-session
+    /// batch sends for it), or null when every event has the batch's session (mapped events do).
+    /// </returns>
+    public static (SessionEventBatchCall Call, byte[][] Events, byte[]?[]? WithSession) Encode(SessionEventBatchCall batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EncodedEvents is not null)
+        {
+            throw new ArgumentException("The batch is encoded already.", nameof(batch));
+        }
+
+        var events = batch.Request.Events;
+        var encoded = new byte[events.Count][];
+        var identities = new List<EventRequest>(events.Count);
+        byte[]?[]? withSession = null;
+        using (var encoder = new EventEncoder())
+        {
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                var request = events[i];
+                encoded[i] = encoder.Encode(request);
+                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
+                {
+                    withSession ??= new byte[events.Count][];
+                    withSession[i] = encoder.EncodeWithSession(request, batch.SessionId);
+                }
+
+                identities.Add(Identity(request));
+            }
+        }
+
+        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
+        {
+            EncodedEvents = encoded,
+            LogPosition = batch.LogPosition,
+            AcceptedTimestamp = batch.AcceptedTimestamp,
+        };
+        return (call, encoded, withSession);
+    }
+
+    /// <summary>
     /// What is kept of an encoded event besides its bytes: the fields delivery and its listeners read (type, id,
     /// session, parent, name); <c>inputs</c> is left empty and every other tree is dropped.
     /// </summary>

@@ -212,7 +212,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             return true;
         }
 
-        // Event sizes are measured here, outside the lock, once per event.
+        // Events of event batches are encoded here, outside the lock, once: their bytes are what is queued and sent.
         var prepared = new QueuedCall[calls.Count];
         for (var i = 0; i < calls.Count; i++)
         {
@@ -1058,41 +1058,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 return new QueuedCall(call, null, null, null);
             }
 
-            if (batch.EncodedEvents is not null)
-            {
-                throw new ArgumentException("Delivery takes event batches before they are encoded.", nameof(call));
-            }
-
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
-            var events = batch.Request.Events;
-            var encoded = new byte[events.Count][];
-            var sizes = new int[events.Count];
-            var identities = new List<EventRequest>(events.Count);
-            byte[]?[]? withSession = null;
-            using (var encoder = new EventEncoder())
+            var (queued, encoded, withSession) = EncodedEvents.Encode(batch);
+            var sizes = new int[encoded.Length];
+            for (var i = 0; i < sizes.Length; i++)
             {
-                for (var i = 0; i < encoded.Length; i++)
-                {
-                    var request = events[i];
-                    encoded[i] = encoder.Encode(request);
-                    sizes[i] = encoded[i].Length;
-                    if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
-                    {
-                        // Mapped events carry their session already; others get it in a cross-session batch.
-                        withSession ??= new byte[events.Count][];
-                        withSession[i] = encoder.EncodeWithSession(request, batch.SessionId);
-                    }
-
-                    identities.Add(EncodedEvents.Identity(request));
-                }
+                sizes[i] = encoded[i].Length;
             }
 
-            var queued = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
-            {
-                EncodedEvents = encoded,
-                LogPosition = batch.LogPosition,
-                AcceptedTimestamp = batch.AcceptedTimestamp,
-            };
             return new QueuedCall(queued, encoded, sizes, withSession);
         }
 

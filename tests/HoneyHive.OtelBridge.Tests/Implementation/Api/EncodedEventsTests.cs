@@ -86,6 +86,43 @@ public class EncodedEventsTests
     }
 
     [Fact]
+    public void Encode_BatchWithEventsOfItsSessionAndWithout_SameBodyAndTheSessionBytesOnlyWhereMissing()
+    {
+        // Arrange
+        var events = new List<EventRequest> { TestEvents.Rich(1, SessionId), TestEvents.Rich(2, null) };
+        var batch = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = events }) { LogPosition = 7, AcceptedTimestamp = 9 };
+        var expectedBody = batch.GetBodyUtf8();
+        var withItsSession = TestEvents.Rich(2, null);
+        withItsSession.SessionId = SessionId;
+
+        // Act
+        var (call, encoded, withSession) = EncodedEvents.Encode(batch);
+
+        // Assert
+        Assert.Equal(expectedBody, call.GetBodyUtf8());
+        Assert.Same(encoded, call.EncodedEvents);
+        Assert.Equal((7L, 9L, SessionId), (call.LogPosition, call.AcceptedTimestamp, call.SessionId));
+        Assert.NotNull(withSession);
+        Assert.Null(withSession[0]);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(withItsSession, HoneyHiveJsonContext.Default.EventRequest), withSession[1]);
+        Assert.Null(events[1].SessionId);
+        Assert.Equal(expectedBody, batch.GetBodyUtf8());
+    }
+
+    [Fact]
+    public void Encode_EventsOfTheBatchSession_NoSecondEncoding()
+    {
+        // Arrange
+        var batch = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = [TestEvents.Rich(1, SessionId)] });
+
+        // Act
+        var (_, _, withSession) = EncodedEvents.Encode(batch);
+
+        // Assert
+        Assert.Null(withSession);
+    }
+
+    [Fact]
     public void Identity_RichEvent_KeepsTheIdentityAndDropsEveryTree()
     {
         // Arrange
