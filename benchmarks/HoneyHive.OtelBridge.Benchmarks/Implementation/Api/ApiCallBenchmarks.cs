@@ -16,7 +16,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Api;
 /// <see cref="JsonSerializer"/> with the same settings as <see cref="HoneyHiveJsonContext"/>;
 /// then the source-generated context, <see cref="ApiCall.GetBodyUtf8"/> (what delivery sends) before
 /// and after pooling its buffers,
-/// and <see cref="ApiCall.WriteBody"/> into a reused buffer.
+/// and <see cref="ApiCall.WriteBody"/> into a reused buffer; the last two also from the events encoded once
+/// (<see cref="EncodedEvents"/>, what delivery queues and sends since issue 7).
 /// </summary>
 [MemoryDiagnoser]
 public class ApiCallBenchmarks
@@ -31,6 +32,7 @@ public class ApiCallBenchmarks
 
     private readonly ArrayBufferWriter<byte> buffer = new(256 * 1024);
     private SessionEventBatchCall call = null!;
+    private SessionEventBatchCall encodedCall = null!;
     private Utf8JsonWriter writer = null!;
 
     [GlobalSetup]
@@ -38,6 +40,7 @@ public class ApiCallBenchmarks
     {
         var batch = BenchmarkRequests.EventBatch(BenchmarkRequests.Spans());
         this.call = new SessionEventBatchCall(batch.Events[0].ParentId!, batch);
+        this.encodedCall = EncodedEvents.Encode(this.call).Call;
         this.writer = new Utf8JsonWriter(this.buffer);
     }
 
@@ -76,6 +79,19 @@ public class ApiCallBenchmarks
         this.buffer.ResetWrittenCount();
         this.writer.Reset(this.buffer);
         this.call.WriteBody(this.writer);
+        this.writer.Flush();
+        return this.buffer.WrittenCount;
+    }
+
+    [Benchmark]
+    public byte[] GetBodyUtf8_EncodedEvents() => this.encodedCall.GetBodyUtf8();
+
+    [Benchmark]
+    public int WriteBody_ReusedBuffer_EncodedEvents()
+    {
+        this.buffer.ResetWrittenCount();
+        this.writer.Reset(this.buffer);
+        this.encodedCall.WriteBody(this.writer);
         this.writer.Flush();
         return this.buffer.WrittenCount;
     }

@@ -77,14 +77,32 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
 {
     public SessionEventBatchRequest Request { get; } = request;
 
+    /// <summary>
+    /// Gets the compact JSON of each event of <see cref="Request"/>, in order, when the events were encoded once
+    /// (delivery does, see <see cref="EncodedEvents"/>); the body is then written from these bytes, and the events of
+    /// <see cref="Request"/> keep only their identity (<see cref="EncodedEvents.Identity"/>). Null: the body is
+    /// serialized from <see cref="Request"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]>? EncodedEvents { get; init; }
+
     public override string Method => "POST";
 
     public override string Path => "/v1/sessions/" + this.SessionId + "/events/batch";
 
     public override string SessionId { get; } = sessionId;
 
-    public override void WriteBody(Utf8JsonWriter writer) =>
-        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionEventBatchRequest);
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        if (this.EncodedEvents is not { } encoded)
+        {
+            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionEventBatchRequest);
+            return;
+        }
+
+        writer.WriteStartObject();
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded);
+        writer.WriteEndObject();
+    }
 }
 
 /// <summary><c>PUT /v1/events/{event_id}</c>.</summary>

@@ -18,6 +18,36 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
     public override string SessionId =>
         this.Request.Events.Count > 0 ? this.Request.Events[0].SessionId ?? string.Empty : string.Empty;
 
-    public override void WriteBody(Utf8JsonWriter writer) =>
-        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.EventBatchRequest);
+    /// <summary>
+    /// Gets the compact JSON of each event of <see cref="Request"/>, in order and with its <c>session_id</c>, when the
+    /// events were encoded once (delivery does, see <see cref="EncodedEvents"/>); the events are then written from
+    /// these bytes, and the events of <see cref="Request"/> keep only their identity. Null: the body is serialized
+    /// from <see cref="Request"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]>? EncodedEvents { get; init; }
+
+    public override void WriteBody(Utf8JsonWriter writer)
+    {
+        if (this.EncodedEvents is not { } encoded)
+        {
+            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.EventBatchRequest);
+            return;
+        }
+
+        // The order and omissions of the serializer: events, single_session, session_properties; nulls left out.
+        writer.WriteStartObject();
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded);
+        if (this.Request.SingleSession is { } singleSession)
+        {
+            writer.WriteBoolean("single_session"u8, singleSession);
+        }
+
+        if (this.Request.SessionProperties is { } properties)
+        {
+            writer.WritePropertyName("session_properties"u8);
+            JsonSerializer.Serialize(writer, properties, HoneyHiveJsonContext.Default.SessionStartRequest);
+        }
+
+        writer.WriteEndObject();
+    }
 }

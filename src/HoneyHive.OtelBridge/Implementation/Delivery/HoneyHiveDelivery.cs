@@ -212,7 +212,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             return true;
         }
 
-        // Event sizes are measured here, outside the lock, once per event.
+        // Events of event batches are encoded here, outside the lock, once: their bytes are what is queued and sent.
         var prepared = new QueuedCall[calls.Count];
         for (var i = 0; i < calls.Count; i++)
         {
@@ -354,20 +354,43 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             case SessionEventBatchCall batch when batch.Request.Events.Count > 1:
             {
+                // The halves keep the encoded bytes of their events: nothing is serialized again.
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
+                var encoded = batch.EncodedEvents;
                 return (
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp },
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp });
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) })
+                    {
+                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
+                        LogPosition = call.LogPosition,
+                        AcceptedTimestamp = call.AcceptedTimestamp,
+                    },
+                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) })
+                    {
+                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
+                        LogPosition = call.LogPosition,
+                        AcceptedTimestamp = call.AcceptedTimestamp,
+                    });
             }
 
             case EventBatchCall batch when batch.Request.Events.Count > 1:
             {
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
+                var encoded = batch.EncodedEvents;
                 return (
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp },
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) }) { LogPosition = call.LogPosition, AcceptedTimestamp = call.AcceptedTimestamp });
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) })
+                    {
+                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
+                        LogPosition = call.LogPosition,
+                        AcceptedTimestamp = call.AcceptedTimestamp,
+                    },
+                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) })
+                    {
+                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
+                        LogPosition = call.LogPosition,
+                        AcceptedTimestamp = call.AcceptedTimestamp,
+                    });
             }
 
             default:
@@ -640,19 +663,31 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             ApiCall call;
             if (involved.Count > 1)
             {
-                foreach (var (eventSessionId, request) in taking.Events)
+                var encoded = new byte[taking.Events.Count][];
+                for (var i = 0; i < encoded.Length; i++)
                 {
+                    var (eventSessionId, request, json, withSession) = taking.Events[i];
                     request.SessionId = eventSessionId;
+                    encoded[i] = withSession ?? json;
                 }
 
-                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] });
+                // From now on the events carry their session_id in every body, as the events themselves do.
+                foreach (var (_, piece) in taking.Parts)
+                {
+                    piece.KeepSessionIds();
+                }
+
+                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] }) { EncodedEvents = encoded };
                 Interlocked.Increment(ref this.crossSessionBatches);
             }
             else
             {
                 call = taking.Parts.Count == 1 && ReferenceEquals(taking.Parts[0].Piece.Call, first)
                     ? first
-                    : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] });
+                    : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] })
+                    {
+                        EncodedEvents = [.. taking.Events.Select(e => e.Json)],
+                    };
             }
 
             call.LogPosition = taking.Parts.Aggregate(LogPositions.None, (min, part) => LogPositions.Min(min, part.Piece.Call.LogPosition));
@@ -672,7 +707,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         while (queue.Calls.First?.Value is { Call: SessionEventBatchCall batch } next)
         {
             var taken = 0;
-            while (taken < batch.Request.Events.Count && taking.TryAdd(sessionId, batch.Request.Events[taken], next.EventSizes![taken]))
+            while (taken < batch.Request.Events.Count && taking.TryAdd(sessionId, next, taken))
             {
                 taken++;
             }
@@ -957,7 +992,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         private long bytes = QueuedCall.BatchEnvelopeBytes;
         private bool crossSession;
 
-        public List<(string SessionId, EventRequest Event)> Events { get; } = [];
+        /// <summary>Gets the events taken: session, event (its identity), its JSON, and its JSON with that session's
+        /// <c>session_id</c> when that differs (null when the JSON has it already).</summary>
+        public List<(string SessionId, EventRequest Event, byte[] Json, byte[]? WithSession)> Events { get; } = [];
 
         public List<(string SessionId, QueuedCall Piece)> Parts { get; } = [];
 
@@ -973,63 +1010,113 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
         }
 
-        public bool TryAdd(string sessionId, EventRequest request, int size)
+        /// <summary>Adds event <paramref name="index"/> of a queued session event batch if it fits.</summary>
+        public bool TryAdd(string sessionId, QueuedCall piece, int index)
         {
-            var cost = size + 1 + (this.crossSession ? SessionIdFieldBytes : 0);
+            var cost = piece.EventSizes![index] + 1 + (this.crossSession ? SessionIdFieldBytes : 0);
             if (this.Events.Count > 0 && (this.Events.Count >= options.MaxEventsPerBatch || this.bytes + cost > options.MaxBatchBytes))
             {
                 return false;
             }
 
-            this.Events.Add((sessionId, request));
+            var batch = (SessionEventBatchCall)piece.Call;
+            this.Events.Add((sessionId, batch.Request.Events[index], piece.EncodedEvent(index), piece.WithSession?[index]));
             this.bytes += cost;
             return true;
         }
     }
 
-    /// <summary>A queued call and, for a session event batch, the JSON size of each event.</summary>
-    private sealed class QueuedCall(ApiCall call, int[]? eventSizes)
+    /// <summary>
+    /// A queued call. A session event batch is queued encoded: each event's JSON once (the call's
+    /// <see cref="SessionEventBatchCall.EncodedEvents"/>; the events keep only their identity), its size as measured
+    /// then, and, for an event whose own <c>session_id</c> is not the batch's, its JSON with the batch's (what a
+    /// cross-session batch sends).
+    /// </summary>
+    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? eventSizes, byte[]?[]? withSession)
     {
         /// <summary>The bytes of <c>{"events":[]}</c>.</summary>
         public const int BatchEnvelopeBytes = 13;
 
-        private const int SizingBufferBytes = 16 * 1024;
+        private readonly byte[][]? encoded = encoded;
 
         public ApiCall Call { get; } = call;
 
+        /// <summary>Gets the JSON of an event of a session event batch (the array behind the call's
+        /// <see cref="SessionEventBatchCall.EncodedEvents"/>).</summary>
+        public byte[] EncodedEvent(int index) => this.encoded![index];
+
         public int[]? EventSizes { get; } = eventSizes;
+
+        /// <summary>Gets, per event, its JSON with the batch's <c>session_id</c> where its own JSON lacks it; null when
+        /// every event has it.</summary>
+        public byte[]?[]? WithSession { get; private set; } = withSession;
 
         public static QueuedCall Create(ApiCall call)
         {
             if (call is not SessionEventBatchCall batch)
             {
-                return new QueuedCall(call, null);
+                return new QueuedCall(call, null, null, null);
             }
 
-            // Each event is written into one pooled buffer, cleared between events: only its length is kept.
-            var sizes = new int[batch.Request.Events.Count];
-            using var buffer = new PooledByteBufferWriter(SizingBufferBytes);
-            using var writer = new Utf8JsonWriter(buffer);
+            // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
+            var (queued, encoded, withSession) = EncodedEvents.Encode(batch);
+            var sizes = new int[encoded.Length];
             for (var i = 0; i < sizes.Length; i++)
             {
-                JsonSerializer.Serialize(writer, batch.Request.Events[i], HoneyHiveJsonContext.Default.EventRequest);
-                writer.Flush();
-                sizes[i] = buffer.WrittenSpan.Length;
-                writer.Reset();
-                buffer.Clear();
+                sizes[i] = encoded[i].Length;
             }
 
-            return new QueuedCall(call, sizes);
+            return new QueuedCall(queued, encoded, sizes, withSession);
         }
 
-        /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position.</summary>
+        /// <summary>
+        /// After the events went out in a cross-session batch, which set each event's <c>session_id</c>: their JSON is
+        /// now the one with it, for any later body (a requeue) as well.
+        /// </summary>
+        public void KeepSessionIds()
+        {
+            if (this.WithSession is not { } withSession)
+            {
+                return;
+            }
+
+            for (var i = 0; i < withSession.Length; i++)
+            {
+                if (withSession[i] is { } json)
+                {
+                    this.encoded![i] = json;
+                }
+            }
+
+            this.WithSession = null;
+        }
+
+        /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position
+        /// and the encoded events.</summary>
         public (QueuedCall Prefix, QueuedCall Remainder) SplitAt(string sessionId, int count)
         {
             var batch = (SessionEventBatchCall)this.Call;
             var events = batch.Request.Events;
-            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) }) { LogPosition = batch.LogPosition, AcceptedTimestamp = batch.AcceptedTimestamp };
-            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, events.Count - count) }) { LogPosition = batch.LogPosition, AcceptedTimestamp = batch.AcceptedTimestamp };
-            return (new QueuedCall(prefix, this.EventSizes![..count]), new QueuedCall(rest, this.EventSizes![count..]));
+            var encoded = this.encoded!;
+            var prefixEncoded = encoded[..count];
+            var restEncoded = encoded[count..];
+            var restCount = events.Count - count;
+            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) })
+            {
+                EncodedEvents = prefixEncoded,
+                LogPosition = batch.LogPosition,
+                AcceptedTimestamp = batch.AcceptedTimestamp,
+            };
+            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, restCount) })
+            {
+                EncodedEvents = restEncoded,
+                LogPosition = batch.LogPosition,
+                AcceptedTimestamp = batch.AcceptedTimestamp,
+            };
+            var withSession = this.WithSession;
+            return (
+                new QueuedCall(prefix, prefixEncoded, this.EventSizes![..count], withSession?[..count]),
+                new QueuedCall(rest, restEncoded, this.EventSizes![count..], withSession?[count..]));
         }
     }
 }

@@ -4,6 +4,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Delivery;
@@ -408,6 +409,124 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.All(events, e => Assert.EndsWith(((string)e!["session_id"]!)[^2..], (string)e["event_id"]!, StringComparison.Ordinal));
         Assert.Equal(1, delivery.CrossSessionBatches);
         Assert.Equal(39, delivery.DeliveredEvents);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Submit_CrossSessionBatch_BodyIsTheBytesTheSerializerWritesForTheEventsWithTheirSession(bool eventsCarryTheirSession)
+    {
+        // Arrange: one worker, held by the first batch while the others queue up behind it.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + SessionId(80) + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
+        var sessions = Enumerable.Range(80, 4).Select(SessionId).ToList();
+        delivery.Submit([.. sessions.Select(StartSession)]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+        var before = this.server.Requests.Count;
+        List<EventRequest> Events(int session) =>
+            [.. Enumerable.Range(session * 10, 3).Select(i => TestEvents.Rich(i, eventsCarryTheirSession ? sessions[session] : null))];
+
+        // Act
+        delivery.Submit([new SessionEventBatchCall(sessions[0], new SessionEventBatchRequest { Events = Events(0) })]);
+        await held.Task.WaitAsync(Bounded);
+        for (var s = 1; s < sessions.Count; s++)
+        {
+            delivery.Submit([new SessionEventBatchCall(sessions[s], new SessionEventBatchRequest { Events = Events(s) })]);
+        }
+
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: what the old path sent, in the order delivery merged the sessions: each event's session_id set,
+        // then the batch serialized.
+        Assert.True(flushed);
+        var requests = this.server.Requests.Skip(before).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(new SessionEventBatchCall(sessions[0], new SessionEventBatchRequest { Events = Events(0) }).GetBodyUtf8(), Encoding.UTF8.GetBytes(requests[0].Body));
+        var expected = new List<EventRequest>();
+        foreach (var n in EventIds(requests[1]).Select(id => int.Parse(id[^12..], CultureInfo.InvariantCulture)))
+        {
+            var e = TestEvents.Rich(n, eventsCarryTheirSession ? sessions[n / 10] : null);
+            e.SessionId = sessions[n / 10];
+            expected.Add(e);
+        }
+
+        Assert.Equal(9, expected.Count);
+
+        Assert.Equal("/v1/events/batch", requests[1].Path);
+        Assert.Equal(new EventBatchCall(new EventBatchRequest { Events = expected }).GetBodyUtf8(), Encoding.UTF8.GetBytes(requests[1].Body));
+        Assert.Equal(1, delivery.CrossSessionBatches);
+    }
+
+    [Fact]
+    public async Task Submit_RefusedBatch_EachHalfSentAsTheBytesTheSerializerWritesForIt()
+    {
+        // Arrange: the first batch request is refused, the halves are accepted; the second half once after a 503.
+        var batchRequests = 0;
+        this.server.Respond = request => Task.FromResult(
+            !request.Path.EndsWith("/batch", StringComparison.Ordinal) ? FakeResponse.Ok()
+            : Interlocked.Increment(ref batchRequests) switch
+            {
+                1 => new FakeResponse(400, "{\"statusCode\":400,\"message\":\"Invalid event\",\"success\":false}"),
+                3 => new FakeResponse(503),
+                _ => FakeResponse.Ok(),
+            });
+        using var delivery = this.CreateDelivery(FastRetries());
+        var sessionId = SessionId(90);
+        List<EventRequest> Events(int from, int count) => [.. Enumerable.Range(from, count).Select(i => TestEvents.Rich(i, sessionId))];
+
+        // Act
+        delivery.Submit([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = Events(0, 5) })]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        var bodies = this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Select(r => Encoding.UTF8.GetBytes(r.Body)).ToList();
+        byte[] Body(int from, int count) => new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = Events(from, count) }).GetBodyUtf8();
+        Assert.Equal([Body(0, 5), Body(0, 2), Body(2, 3), Body(2, 3)], bodies);
+        Assert.Equal(5, delivery.DeliveredEvents);
+        Assert.Equal(1, delivery.SplitRequests);
+    }
+
+    [Fact]
+    public async Task Submit_EventBatch_QueuedCallKeepsNoTreeOfTheEvents()
+    {
+        // Arrange
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ApiCall? delivered = null;
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions());
+        delivery.CallDelivered += (_, call, _) => delivered ??= call is SessionEventBatchCall ? call : null;
+        var sessionId = SessionId(91);
+        var submitted = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [TestEvents.Rich(1, sessionId), TestEvents.Rich(2, sessionId)] });
+
+        // Act
+        delivery.Submit([StartSession(sessionId), submitted]);
+        gate.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the events went out whole, the call delivery held kept their bytes and identity only.
+        Assert.True(flushed);
+        var batch = Assert.IsType<SessionEventBatchCall>(delivered);
+        Assert.Equal(submitted.GetBodyUtf8(), batch.GetBodyUtf8());
+        Assert.Equal(submitted.Request.Events.Select(e => e.EventId), batch.Request.Events.Select(e => e.EventId));
+        Assert.All(batch.Request.Events, e => Assert.True(e.Inputs.Count == 0 && e.Outputs is null && e.Config is null && e.Metadata is null));
+        Assert.NotEmpty(submitted.Request.Events[0].Inputs);
     }
 
     [Fact]

@@ -1,0 +1,122 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json;
+
+namespace HoneyHive.OtelBridge.Implementation.Api;
+
+/// <summary>
+/// Events encoded once into compact UTF-8 JSON (the source-generated <see cref="HoneyHiveJsonContext"/>, so the bytes
+/// are those the batch serializer writes for each event), and batch bodies written from those bytes. Delivery encodes
+/// the events of a session event batch when it takes the call and then keeps only the bytes, never the
+/// <see cref="EventRequest"/> trees: sizing, merging, splitting and every retry reuse them.
+/// </summary>
+internal static class EncodedEvents
+{
+    /// <summary>
+    /// Encodes the events of a session event batch: a new call whose <see cref="SessionEventBatchCall.EncodedEvents"/>
+    /// hold each event's JSON and whose events keep only their identity (<see cref="Identity"/>), so the
+    /// <see cref="EventRequest"/> trees of <paramref name="batch"/> can be let go; <paramref name="batch"/> is left as
+    /// it was.
+    /// </summary>
+    /// <param name="batch">The batch, not encoded yet.</param>
+    /// <returns>
+    /// The encoded call; its events' JSON (the array behind its <see cref="SessionEventBatchCall.EncodedEvents"/>);
+    /// and, per event, its JSON with the batch's <c>session_id</c> where the event's own differs (what a cross-session
+    /// batch sends for it), or null when every event has the batch's session (mapped events do).
+    /// </returns>
+    public static (SessionEventBatchCall Call, byte[][] Events, byte[]?[]? WithSession) Encode(SessionEventBatchCall batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EncodedEvents is not null)
+        {
+            throw new ArgumentException("The batch is encoded already.", nameof(batch));
+        }
+
+        var events = batch.Request.Events;
+        var encoded = new byte[events.Count][];
+        var identities = new List<EventRequest>(events.Count);
+        byte[]?[]? withSession = null;
+        using (var encoder = new EventEncoder())
+        {
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                var request = events[i];
+                encoded[i] = encoder.Encode(request);
+                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
+                {
+                    withSession ??= new byte[events.Count][];
+                    withSession[i] = encoder.EncodeWithSession(request, batch.SessionId);
+                }
+
+                identities.Add(Identity(request));
+            }
+        }
+
+        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
+        {
+            EncodedEvents = encoded,
+            LogPosition = batch.LogPosition,
+            AcceptedTimestamp = batch.AcceptedTimestamp,
+        };
+        return (call, encoded, withSession);
+    }
+
+    /// <summary>
+    /// What is kept of an encoded event besides its bytes: the fields delivery and its listeners read (type, id,
+    /// session, parent, name); <c>inputs</c> is left empty and every other tree is dropped.
+    /// </summary>
+    /// <param name="request">The event.</param>
+    /// <returns>A new event with its identity only.</returns>
+    public static EventRequest Identity(EventRequest request) => new()
+    {
+        EventType = request.EventType,
+        EventId = request.EventId,
+        SessionId = request.SessionId,
+        ParentId = request.ParentId,
+        EventName = request.EventName,
+    };
+
+    /// <summary>Writes <c>"events":[...]</c> (the property and its array) from encoded events.</summary>
+    /// <param name="writer">The writer, inside the body object.</param>
+    /// <param name="events">The encoded events.</param>
+    public static void WriteEventsProperty(Utf8JsonWriter writer, IReadOnlyList<byte[]> events)
+    {
+        // A writer with other settings than the encoder's (the map command's relaxed escaping, indentation) gets
+        // each event re-read and re-written in its own settings; delivery's writer takes the bytes as they are.
+        var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
+        writer.WritePropertyName("events"u8);
+        writer.WriteStartArray();
+        foreach (var json in events)
+        {
+            if (asIs)
+            {
+                writer.WriteRawValue(json, skipInputValidation: true);
+            }
+            else
+            {
+                using var document = JsonDocument.Parse(json);
+                document.RootElement.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Copies <paramref name="count"/> items from <paramref name="start"/>.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The items.</param>
+    /// <param name="start">The first index.</param>
+    /// <param name="count">How many.</param>
+    /// <returns>A new array.</returns>
+    public static T[] Slice<T>(IReadOnlyList<T> items, int start, int count)
+    {
+        var slice = new T[count];
+        for (var i = 0; i < count; i++)
+        {
+            slice[i] = items[start + i];
+        }
+
+        return slice;
+    }
+}

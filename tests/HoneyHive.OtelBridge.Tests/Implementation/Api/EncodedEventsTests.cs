@@ -1,0 +1,161 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Tests.Shared;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Api;
+
+public class EncodedEventsTests
+{
+    private const string SessionId = "00000000-0000-4000-8000-000000000042";
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(100)]
+    public void WriteBody_SessionEventBatchFromEncodedEvents_SameBytesAsTheSerializedBatch(int count)
+    {
+        // Arrange
+        var events = Enumerable.Range(0, count).Select(i => TestEvents.Rich(i, SessionId)).ToList();
+        var expected = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = events }).GetBodyUtf8();
+        var call = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = [.. events.Select(EncodedEvents.Identity)] })
+        {
+            EncodedEvents = Encode(events),
+        };
+
+        // Act
+        var body = call.GetBodyUtf8();
+
+        // Assert
+        Assert.Equal(expected, body);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void WriteBody_CrossSessionBatchFromEncodedEvents_SameBytesAsTheSerializedBatch(bool singleSession, bool sessionProperties)
+    {
+        // Arrange: the old path set each event's session_id and serialized the batch.
+        var events = Enumerable.Range(0, 10).Select(i => TestEvents.Rich(i, "00000000-0000-4000-8000-00000000000" + (i % 3))).ToList();
+        var request = new EventBatchRequest
+        {
+            Events = events,
+            SingleSession = singleSession ? false : null,
+            SessionProperties = sessionProperties ? new SessionStartRequest { SessionId = SessionId, SessionName = "s ü" } : null,
+        };
+        var expected = new EventBatchCall(request).GetBodyUtf8();
+        var call = new EventBatchCall(new EventBatchRequest
+        {
+            Events = [.. events.Select(EncodedEvents.Identity)],
+            SingleSession = request.SingleSession,
+            SessionProperties = request.SessionProperties,
+        })
+        {
+            EncodedEvents = Encode(events),
+        };
+
+        // Act
+        var body = call.GetBodyUtf8();
+
+        // Assert
+        Assert.Equal(expected, body);
+        Assert.Equal("00000000-0000-4000-8000-000000000000", call.SessionId);
+    }
+
+    [Fact]
+    public void WriteBody_WriterWithRelaxedEscaping_EventsWrittenAsTheSerializerWritesThemThere()
+    {
+        // Arrange: the map command's writer escapes less than the encoder's.
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var events = Enumerable.Range(0, 3).Select(i => TestEvents.Rich(i, SessionId)).ToList();
+        var call = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = [.. events.Select(EncodedEvents.Identity)] })
+        {
+            EncodedEvents = Encode(events),
+        };
+
+        // Act
+        var body = Write(call, options);
+
+        // Assert
+        Assert.Equal(Write(new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = events }), options), body);
+    }
+
+    [Fact]
+    public void Encode_BatchWithEventsOfItsSessionAndWithout_SameBodyAndTheSessionBytesOnlyWhereMissing()
+    {
+        // Arrange
+        var events = new List<EventRequest> { TestEvents.Rich(1, SessionId), TestEvents.Rich(2, null) };
+        var batch = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = events }) { LogPosition = 7, AcceptedTimestamp = 9 };
+        var expectedBody = batch.GetBodyUtf8();
+        var withItsSession = TestEvents.Rich(2, null);
+        withItsSession.SessionId = SessionId;
+
+        // Act
+        var (call, encoded, withSession) = EncodedEvents.Encode(batch);
+
+        // Assert
+        Assert.Equal(expectedBody, call.GetBodyUtf8());
+        Assert.Same(encoded, call.EncodedEvents);
+        Assert.Equal((7L, 9L, SessionId), (call.LogPosition, call.AcceptedTimestamp, call.SessionId));
+        Assert.NotNull(withSession);
+        Assert.Null(withSession[0]);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(withItsSession, HoneyHiveJsonContext.Default.EventRequest), withSession[1]);
+        Assert.Null(events[1].SessionId);
+        Assert.Equal(expectedBody, batch.GetBodyUtf8());
+    }
+
+    [Fact]
+    public void Encode_EventsOfTheBatchSession_NoSecondEncoding()
+    {
+        // Arrange
+        var batch = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = [TestEvents.Rich(1, SessionId)] });
+
+        // Act
+        var (_, _, withSession) = EncodedEvents.Encode(batch);
+
+        // Assert
+        Assert.Null(withSession);
+    }
+
+    [Fact]
+    public void Identity_RichEvent_KeepsTheIdentityAndDropsEveryTree()
+    {
+        // Arrange
+        var request = TestEvents.Rich(4, SessionId);
+
+        // Act
+        var identity = EncodedEvents.Identity(request);
+
+        // Assert
+        Assert.Equal(
+            (request.EventType, request.EventId, request.SessionId, request.ParentId, request.EventName),
+            (identity.EventType, identity.EventId, identity.SessionId, identity.ParentId, identity.EventName));
+        Assert.Empty(identity.Inputs);
+        Assert.Null(identity.Outputs);
+        Assert.Null(identity.Config);
+        Assert.Null(identity.Metadata);
+        Assert.Null(identity.Metrics);
+    }
+
+    private static byte[][] Encode(List<EventRequest> events)
+    {
+        using var encoder = new EventEncoder();
+        return [.. events.Select(encoder.Encode)];
+    }
+
+    private static byte[] Write(ApiCall call, JsonWriterOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, options))
+        {
+            call.WriteBody(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,49 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Tests.Shared;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Api;
+
+public class EventEncoderTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(700)]
+    public void Encode_RichEvent_TheBytesOfTheSourceGeneratedSerializer(int n)
+    {
+        // Arrange
+        using var encoder = new EventEncoder();
+        var request = TestEvents.Rich(n, "00000000-0000-4000-8000-000000000001");
+
+        // Act
+        var first = encoder.Encode(request);
+        var second = encoder.Encode(TestEvents.Rich(n + 1, null));
+
+        // Assert
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest), first);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(TestEvents.Rich(n + 1, null), HoneyHiveJsonContext.Default.EventRequest), second);
+    }
+
+    [Fact]
+    public void EncodeWithSession_EventWithoutSession_WritesTheSessionWhereTheSerializerDoesAndLeavesTheEventAsItWas()
+    {
+        // Arrange
+        using var encoder = new EventEncoder();
+        var request = TestEvents.Rich(3, null);
+        var expected = TestEvents.Rich(3, null);
+        expected.SessionId = "00000000-0000-4000-8000-000000000009";
+
+        // Act
+        var json = encoder.EncodeWithSession(request, "00000000-0000-4000-8000-000000000009");
+
+        // Assert
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(expected, HoneyHiveJsonContext.Default.EventRequest), json);
+        Assert.Null(request.SessionId);
+    }
+}
