@@ -105,6 +105,7 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
             app.UseMiddleware<BearerAuthenticationMiddleware>(options.Security.AuthTokens!);
         }
 
+        app.UseMiddleware<OtlpSaturationGateMiddleware>();
         app.UseRouting();
         app.MapOtlpTraceReceiver();
         app.MapBridgeMetrics();

@@ -30,6 +30,9 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{FrontDoor}: the bridge cannot take more now; {SpanCount} span(s) refused with a retryable status (the client retries)")]
     public static partial void ExportRefused(ILogger logger, string frontDoor, int spanCount);
 
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "{FrontDoor}: the bridge cannot take more now; an export request was refused unread with a retryable status (the client retries)")]
+    public static partial void ExportRefusedUnread(ILogger logger, string frontDoor);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{FrontDoor}: {RejectedCount} span(s) rejected, {AcceptedCount} taken: {Reason}")]
     public static partial void SpansRejected(ILogger logger, string frontDoor, int rejectedCount, int acceptedCount, string reason);
 

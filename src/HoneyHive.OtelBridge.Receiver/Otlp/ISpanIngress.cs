@@ -14,6 +14,10 @@ internal interface ISpanIngress
     /// when the bridge cannot take more now (the client is told to retry).</returns>
     bool TryAccept(IReadOnlyList<SpanRecord> spans);
 
+    /// <summary>Gets a value indicating whether the ingress would refuse spans now (front doors then refuse a request
+    /// before reading it).</summary>
+    bool IsSaturated => false;
+
     /// <summary>Takes the spans of one request, or none of them, given the OTLP protobuf bytes that hold exactly
     /// these spans (what a durable ingress records instead of encoding them again).</summary>
     /// <param name="spans">The spans.</param>

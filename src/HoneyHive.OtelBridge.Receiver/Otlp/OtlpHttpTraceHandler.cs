@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Google.Protobuf;
+using HoneyHive.OtelBridge.Implementation;
 using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Receiver.Hosting;
@@ -63,6 +64,16 @@ internal sealed class OtlpHttpTraceHandler
             return;
         }
 
+        if (this.export.IsSaturated)
+        {
+            // Refused before the body is read: decoding requests only to refuse them would take the CPU the bridge
+            // needs to catch up.
+            BridgeMetrics.RequestRefused(OtlpFrontDoor.Http);
+            ReceiverLog.ExportRefusedUnread(this.logger, OtlpFrontDoor.Http);
+            await this.WriteUnavailableAsync(context, format).ConfigureAwait(false);
+            return;
+        }
+
         byte[]? body;
         try
         {
@@ -98,8 +109,7 @@ internal sealed class OtlpHttpTraceHandler
         var response = this.export.TryExport(exportRequest, OtlpFrontDoor.Http, format == BodyFormat.Protobuf ? body : default);
         if (response is null)
         {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(this.options.RetryDelay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, format, OtlpErrorStatus.Unavailable(this.options.RetryDelay)).ConfigureAwait(false);
+            await this.WriteUnavailableAsync(context, format).ConfigureAwait(false);
             return;
         }
 
@@ -159,6 +169,13 @@ internal sealed class OtlpHttpTraceHandler
     {
         ReceiverLog.RequestInvalid(this.logger, OtlpFrontDoor.Http, message);
         return WriteStatusAsync(context, StatusCodes.Status400BadRequest, format, OtlpErrorStatus.InvalidArgument(message));
+    }
+
+    /// <summary>503 with <c>Retry-After</c> and an OTLP <c>Status</c> (code 14, <c>RetryInfo</c>) in the request's format.</summary>
+    private Task WriteUnavailableAsync(HttpContext context, BodyFormat format)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(this.options.RetryDelay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, format, OtlpErrorStatus.Unavailable(this.options.RetryDelay));
     }
 
     /// <summary>Reads the whole body, decompressing gzip; <see langword="null"/> when it is over the limit.</summary>

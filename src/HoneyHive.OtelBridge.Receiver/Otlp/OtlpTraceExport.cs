@@ -32,6 +32,10 @@ internal sealed class OtlpTraceExport
         this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
     }
 
+    /// <summary>Gets a value indicating whether the bridge would refuse spans now: a front door then refuses a request
+    /// before reading and decoding it (see <see cref="OtlpSaturationGateMiddleware"/>).</summary>
+    public bool IsSaturated => this.ingress.IsSaturated;
+
     /// <summary>Takes the spans of one request.</summary>
     /// <param name="request">The decoded request.</param>
     /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>), for logs.</param>

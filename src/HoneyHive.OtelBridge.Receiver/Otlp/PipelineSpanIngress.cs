@@ -10,6 +10,9 @@ namespace HoneyHive.OtelBridge.Receiver.Otlp;
 internal sealed class PipelineSpanIngress(BridgePipeline pipeline) : ISpanIngress
 {
     /// <inheritdoc/>
+    public bool IsSaturated => pipeline.IsSaturated;
+
+    /// <inheritdoc/>
     public bool TryAccept(IReadOnlyList<SpanRecord> spans) => pipeline.TryAccept(spans);
 
     /// <inheritdoc/>

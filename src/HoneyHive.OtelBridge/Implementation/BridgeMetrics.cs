@@ -47,6 +47,7 @@ internal static class BridgeMetrics
     internal const string SpansReceivedName = "honeyhive.bridge.spans.received";
     internal const string SpansAcceptedName = "honeyhive.bridge.spans.accepted";
     internal const string SpansRejectedName = "honeyhive.bridge.spans.rejected";
+    internal const string RequestsRefusedName = "honeyhive.bridge.requests.refused";
     internal const string SessionsDeliveredName = "honeyhive.bridge.sessions.delivered";
     internal const string EventsDeliveredName = "honeyhive.bridge.events.delivered";
     internal const string CallsFailedName = "honeyhive.bridge.calls.failed";
@@ -63,6 +64,7 @@ internal static class BridgeMetrics
     private static readonly Counter<long> SpansReceivedCounter = Meter.CreateCounter<long>(SpansReceivedName, "{span}", "Spans received by a front door.");
     private static readonly Counter<long> SpansAcceptedCounter = Meter.CreateCounter<long>(SpansAcceptedName, "{span}", "Spans taken into the pipeline.");
     private static readonly Counter<long> SpansRejectedCounter = Meter.CreateCounter<long>(SpansRejectedName, "{span}", "Spans refused by the pipeline, by reason.");
+    private static readonly Counter<long> RequestsRefusedCounter = Meter.CreateCounter<long>(RequestsRefusedName, "{request}", "Export requests refused as saturated before they were read (their spans are not counted).");
     private static readonly Counter<long> SessionsDeliveredCounter = Meter.CreateCounter<long>(SessionsDeliveredName, "{session}", "Session create calls delivered to HoneyHive.");
     private static readonly Counter<long> EventsDeliveredCounter = Meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Events delivered to HoneyHive in batch calls.");
     private static readonly Counter<long> CallsFailedCounter = Meter.CreateCounter<long>(CallsFailedName, "{call}", "API calls given up, by reason.");
@@ -104,6 +106,11 @@ internal static class BridgeMetrics
         count,
         new KeyValuePair<string, object?>(FrontDoorTag, frontDoor),
         new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    /// <summary>Counts an export request refused as saturated before its body was read or decoded.</summary>
+    /// <param name="frontDoor">The front door.</param>
+    internal static void RequestRefused(string frontDoor) =>
+        RequestsRefusedCounter.Add(1, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
 
     internal static void CallDelivered(ApiCall call, int eventCount)
     {

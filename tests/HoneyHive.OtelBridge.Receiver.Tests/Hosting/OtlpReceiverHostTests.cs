@@ -240,6 +240,46 @@ public sealed class OtlpReceiverHostTests
         Assert.Empty(server.Ingress.Spans);
     }
 
+    [Fact]
+    public async Task GrpcExport_BridgeSaturated_UnavailableWithRetryInfoBeforeTheRequestIsDecoded()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, RetryDelay = TimeSpan.FromSeconds(3) });
+        server.Ingress.Saturated = true;
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new TraceService.TraceServiceClient(server.Channel).ExportAsync(OtlpRequests.RootWithChild().Request));
+        server.Ingress.Saturated = false;
+        var after = await new TraceService.TraceServiceClient(server.Channel).ExportAsync(OtlpRequests.RootWithChild().Request);
+
+        // Assert: refused without reaching the service (the ingress was never asked), then taken once there is room.
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        var status = ex.GetRpcStatus();
+        Assert.NotNull(status);
+        Assert.Equal(TimeSpan.FromSeconds(3), status.Details.Single().Unpack<RetryInfo>().RetryDelay.ToTimeSpan());
+        Assert.Equal(1, server.Ingress.Calls);
+        Assert.Null(after.PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task HttpPost_BridgeSaturated_503WithRetryAfterBeforeTheBodyIsRead()
+    {
+        // Arrange: a body that is not even valid protobuf, so only a refusal before decoding answers 503.
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, RetryDelay = TimeSpan.FromSeconds(3) });
+        server.Ingress.Saturated = true;
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create([0xFF, 0xFF, 0xFF], "application/x-protobuf", gzip: false));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
+        Assert.Equal((int)StatusCode.Unavailable, ParseStatus(body, "application/x-protobuf").Code);
+        Assert.Equal(0, server.Ingress.Calls);
+    }
+
     private static Google.Rpc.Status ParseStatus(byte[] body, string contentType) => contentType == "application/json"
         ? new JsonParser(JsonParser.Settings.Default.WithTypeRegistry(Receiver.Otlp.OtlpErrorStatus.DetailTypes)).Parse<Google.Rpc.Status>(Encoding.UTF8.GetString(body))
         : Google.Rpc.Status.Parser.ParseFrom(body);

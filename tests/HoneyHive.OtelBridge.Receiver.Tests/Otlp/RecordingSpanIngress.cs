@@ -16,6 +16,11 @@ internal sealed class RecordingSpanIngress : ISpanIngress
 
     public bool Refuse { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the ingress says it is saturated (front doors refuse unread).</summary>
+    public bool Saturated { get; set; }
+
+    bool ISpanIngress.IsSaturated => this.Saturated;
+
     private int calls;
 
     /// <summary>Gets the encoded requests handed over with spans (see <see cref="ISpanIngress"/>), in order.</summary>
