@@ -208,7 +208,7 @@ internal sealed partial class LoadRunner
         result.OverloadRssSecondHalfMiB = samples.Where(s => s.At >= half).Select(s => s.Rss).DefaultIfEmpty().Max() / MiB;
         result.OverloadPeakRssMiB = target.PeakRss() / MiB;
         Log($"{result.Target}: overload {result.OverloadOfferedSpansPerSecond:N0} spans/s offered ({counts.OfferedSpansPerSecond:N0} sent, the rest held back by the client in-flight limit), " +
-            $"{counts.OkSpansPerSecond:N0} acknowledged, {counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors; " +
+            $"{counts.OkSpansPerSecond:N0} acknowledged, {counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors ({counts.OtherErrorCodes}); " +
             $"max RSS {result.OverloadRssFirstHalfMiB:F0} MiB (first half) / {result.OverloadRssSecondHalfMiB:F0} MiB (second half)");
     }
 

@@ -15,6 +15,7 @@ internal sealed class LoadCounts
     private long notSentSpans;
     private long unavailable;
     private long otherErrors;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<StatusCode, int> otherCodes = new();
 
     public TimeSpan Elapsed { get; set; }
 
@@ -27,6 +28,9 @@ internal sealed class LoadCounts
     public long Unavailable => Interlocked.Read(ref this.unavailable);
 
     public long OtherErrors => Interlocked.Read(ref this.otherErrors);
+
+    /// <summary>Gets the other errors by status code, as <c>Code×count</c> (empty when none).</summary>
+    public string OtherErrorCodes => string.Join(", ", this.otherCodes.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"));
 
     public double OkSpansPerSecond => this.OkSpans / this.Elapsed.TotalSeconds;
 
@@ -65,6 +69,7 @@ internal sealed class LoadCounts
         else
         {
             Interlocked.Increment(ref this.otherErrors);
+            this.otherCodes.AddOrUpdate(status, 1, static (_, n) => n + 1);
         }
     }
 }

@@ -105,7 +105,7 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
             app.UseMiddleware<BearerAuthenticationMiddleware>(options.Security.AuthTokens!);
         }
 
-        app.UseMiddleware<OtlpSaturationGateMiddleware>();
+        app.UseMiddleware<OtlpExportGateMiddleware>();
         app.UseRouting();
         app.MapOtlpTraceReceiver();
         app.MapBridgeMetrics();

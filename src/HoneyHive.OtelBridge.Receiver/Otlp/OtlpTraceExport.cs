@@ -33,7 +33,7 @@ internal sealed class OtlpTraceExport
     }
 
     /// <summary>Gets a value indicating whether the bridge would refuse spans now: a front door then refuses a request
-    /// before reading and decoding it (see <see cref="OtlpSaturationGateMiddleware"/>).</summary>
+    /// before reading and decoding it (see <see cref="OtlpExportGateMiddleware"/>).</summary>
     public bool IsSaturated => this.ingress.IsSaturated;
 
     /// <summary>Takes the spans of one request.</summary>
