@@ -42,11 +42,6 @@ internal sealed class OtlpReceiverOptions
     /// <summary>Gets the largest request accepted in bytes, after decompression (default 64 MiB).</summary>
     public int MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
 
-    /// <summary>Gets how many export requests (both front doors together) are read and decoded at once; the others wait
-    /// unread, which HTTP/2 flow control turns into backpressure on their clients (default: twice the processor count,
-    /// at least 4). Bounds the memory of requests being decoded under overload.</summary>
-    public int MaxConcurrentExports { get; init; } = Math.Max(4, 2 * Environment.ProcessorCount);
-
     /// <summary>Gets how long a refused client is told to wait (gRPC <c>RetryInfo</c>, HTTP <c>Retry-After</c>;
     /// default 1 s, the .NET OTLP exporter's first backoff).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -68,7 +63,6 @@ internal sealed class OtlpReceiverOptions
         ArgumentOutOfRangeException.ThrowIfNegative(this.HttpPort, nameof(this.HttpPort));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(this.HttpPort, 65535, nameof(this.HttpPort));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxRequestBytes, 1024, nameof(this.MaxRequestBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxConcurrentExports, 1, nameof(this.MaxConcurrentExports));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.RetryDelay, TimeSpan.FromSeconds(1), nameof(this.RetryDelay));
         if (this.GrpcPort != 0 && this.GrpcPort == this.HttpPort)
         {

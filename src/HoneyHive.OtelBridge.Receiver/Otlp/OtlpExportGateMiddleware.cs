@@ -11,14 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace HoneyHive.OtelBridge.Receiver.Otlp;
 
 /// <summary>
-/// The door before both front doors' export routes. It lets at most <see cref="OtlpReceiverOptions.MaxConcurrentExports"/>
-/// requests be read and decoded at once (the others wait unread), and refuses an OTLP/gRPC export with
-/// <c>UNAVAILABLE</c> (and <c>RetryInfo</c>) without decoding its body while the bridge cannot take more (the OTLP/HTTP
-/// handler does the same before reading its body). Without it, an overloaded receiver decodes every request only to refuse it,
+/// Refuses an OTLP/gRPC export with <c>UNAVAILABLE</c> (and <c>RetryInfo</c>) without decoding its body while the
+/// bridge cannot take more (the OTLP/HTTP handler does the same before reading its body). Without it, an overloaded receiver decodes every request only to refuse it,
 /// and the decoding of refused requests takes the CPU the accepted ones need: under ten times the sustainable load
 /// the acknowledged rate fell to a sixth of the sustained one, and memory rose with the requests decoded at once.
 /// </summary>
-internal sealed class OtlpExportGateMiddleware : IDisposable
+internal sealed class OtlpExportGateMiddleware
 {
     /// <summary>The gRPC path of <c>opentelemetry.proto.collector.trace.v1.TraceService/Export</c>.</summary>
     internal static readonly PathString ExportPath = "/" + OtlpTraceReceiverService.ExportMethod.FullName.TrimStart('/');
@@ -28,7 +26,6 @@ internal sealed class OtlpExportGateMiddleware : IDisposable
     private readonly string unavailableDetails;
     private readonly ILogger logger;
     private readonly long maxRequestBytes;
-    private readonly SemaphoreSlim exports;
 
     public OtlpExportGateMiddleware(RequestDelegate next, ISpanIngress ingress, OtlpReceiverOptions options, ILoggerFactory loggerFactory)
     {
@@ -39,40 +36,15 @@ internal sealed class OtlpExportGateMiddleware : IDisposable
         this.unavailableDetails = Convert.ToBase64String(OtlpErrorStatus.Unavailable(options.RetryDelay).ToByteArray());
         this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
         this.maxRequestBytes = options.MaxRequestBytes;
-        this.exports = new SemaphoreSlim(options.MaxConcurrentExports, options.MaxConcurrentExports);
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var path = context.Request.Path;
-        var grpc = path.Equals(ExportPath, StringComparison.Ordinal);
-        if (!grpc && !(path.Equals(OtlpReceiverOptions.TracesPath, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method)))
-        {
-            await this.next(context).ConfigureAwait(false);
-            return;
-        }
-
-        // At most MaxConcurrentExports requests are read and decoded at once; the others wait here, unread.
-        await this.exports.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        try
-        {
-            if (grpc && this.ingress.IsSaturated)
-            {
-                await this.RefuseAsync(context).ConfigureAwait(false);
-            }
-            else
-            {
-                await this.next(context).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            this.exports.Release();
-        }
+        return this.ingress.IsSaturated && context.Request.Path.Equals(ExportPath, StringComparison.Ordinal)
+            ? this.RefuseAsync(context)
+            : this.next(context);
     }
-
-    public void Dispose() => this.exports.Dispose();
 
     private async Task RefuseAsync(HttpContext context)
     {

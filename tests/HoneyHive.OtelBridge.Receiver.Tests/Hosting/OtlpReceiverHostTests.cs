@@ -263,36 +263,6 @@ public sealed class OtlpReceiverHostTests
     }
 
     [Fact]
-    public async Task Export_MoreConcurrentThanTheLimit_TheOthersWaitUnreadThenAllAreTaken()
-    {
-        // Arrange: one export at a time; the first is held inside the ingress.
-        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, MaxConcurrentExports = 1 });
-        using var hold = new ManualResetEventSlim(false);
-        server.Ingress.Hold = hold;
-        var client = new TraceService.TraceServiceClient(server.Channel);
-        var first = client.ExportAsync(OtlpRequests.RootWithChild().Request).ResponseAsync;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (server.Ingress.Calls == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        // Act: a gRPC and an HTTP export arrive while the first is being taken.
-        var second = client.ExportAsync(OtlpRequests.RootWithChild().Request).ResponseAsync;
-        var third = server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false));
-        await Task.Delay(300);
-        var callsWhileHeld = server.Ingress.Calls;
-        hold.Set();
-        await Task.WhenAll(first, second, third);
-
-        // Assert
-        Assert.Equal(1, callsWhileHeld);
-        Assert.Equal(3, server.Ingress.Calls);
-        Assert.Equal(HttpStatusCode.OK, (await third).StatusCode);
-        Assert.Equal(6, server.Ingress.Spans.Count);
-    }
-
-    [Fact]
     public async Task HttpPost_BridgeSaturated_503WithRetryAfterBeforeTheBodyIsRead()
     {
         // Arrange: a body that is not even valid protobuf, so only a refusal before decoding answers 503.

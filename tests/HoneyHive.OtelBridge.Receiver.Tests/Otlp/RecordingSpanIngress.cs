@@ -19,9 +19,6 @@ internal sealed class RecordingSpanIngress : ISpanIngress
     /// <summary>Gets or sets a value indicating whether the ingress says it is saturated (front doors refuse unread).</summary>
     public bool Saturated { get; set; }
 
-    /// <summary>Gets or sets an event every <c>TryAccept</c> waits for (at most 30 s) before it takes anything.</summary>
-    public ManualResetEventSlim? Hold { get; set; }
-
     bool ISpanIngress.IsSaturated => this.Saturated;
 
     private int calls;
@@ -38,7 +35,6 @@ internal sealed class RecordingSpanIngress : ISpanIngress
     public bool TryAccept(IReadOnlyList<SpanRecord> spans)
     {
         Interlocked.Increment(ref this.calls);
-        this.Hold?.Wait(TimeSpan.FromSeconds(30));
         if (this.Refuse)
         {
             return false;
