@@ -18,6 +18,7 @@ internal sealed class LoadRunOptions
           --targets LIST       null,bridge (default both)
           --overload X         offered load of the overload phase, times the sustained rate (default 10)
           --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
+          --serve-arg ARG      one more argument for the bridge's `serve` (repeat: --serve-arg --max-held-spans --serve-arg 20000)
           --smoke              a short check of the harness: null receiver only, 2 s phases
           --null-receiver [--port N]   run as the null receiver (the load run starts this itself)
         """;
@@ -42,6 +43,9 @@ internal sealed class LoadRunOptions
 
     public bool Smoke { get; set; }
 
+    /// <summary>Gets the extra arguments for <c>serve</c> (one per <c>--serve-arg</c>).</summary>
+    public List<string> ServeArguments { get; } = [];
+
     public bool NullReceiverMode { get; set; }
 
     public int Port { get; set; }
@@ -62,6 +66,7 @@ internal sealed class LoadRunOptions
                 case "--runs": options.Runs = Int(); break;
                 case "--overload": options.Overload = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--receiver-dll": options.ReceiverDll = Value(); break;
+                case "--serve-arg": options.ServeArguments.Add(Value()); break;
                 case "--null-receiver": options.NullReceiverMode = true; break;
                 case "--port": options.Port = Int(); break;
                 case "--help" or "-h": throw new ArgumentException("The load run.");

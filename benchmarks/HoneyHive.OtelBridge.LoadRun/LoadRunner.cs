@@ -57,6 +57,7 @@ internal sealed partial class LoadRunner
                     "serve", "--grpc-port", "0", "--http-port", "0", "--listen", "127.0.0.1",
                     "--root-wait", this.options.RootWait.ToString(CultureInfo.InvariantCulture),
                     "--data-dir", dataDir.FullName,
+                    .. this.options.ServeArguments,
                 ],
 
                 // The sink's URL goes in HH_DATA_PLANE_URL/HH_API_URL: `serve --api-url` cannot parse a URL with System.CommandLine 2.0.0
