@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Globalization;
 using System.IO.Pipelines;
 using Google.Protobuf;
 using HoneyHive.OtelBridge.Implementation;
@@ -23,6 +24,8 @@ internal sealed class OtlpExportGateMiddleware
 
     private readonly RequestDelegate next;
     private readonly ISpanIngress ingress;
+    private readonly string unavailableCode;
+    private readonly string unavailableMessage;
     private readonly string unavailableDetails;
     private readonly ILogger logger;
     private readonly long maxRequestBytes;
@@ -33,7 +36,11 @@ internal sealed class OtlpExportGateMiddleware
         ArgumentNullException.ThrowIfNull(loggerFactory);
         this.next = next;
         this.ingress = ingress;
-        this.unavailableDetails = Convert.ToBase64String(OtlpErrorStatus.Unavailable(options.RetryDelay).ToByteArray());
+        // The same status the service answers after decoding, built once: code, percent-encoded message, details.
+        var unavailable = OtlpErrorStatus.Unavailable(options.RetryDelay);
+        this.unavailableCode = unavailable.Code.ToString(CultureInfo.InvariantCulture);
+        this.unavailableMessage = Uri.EscapeDataString(unavailable.Message);
+        this.unavailableDetails = Convert.ToBase64String(unavailable.ToByteArray());
         this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
         this.maxRequestBytes = options.MaxRequestBytes;
     }
@@ -59,8 +66,8 @@ internal sealed class OtlpExportGateMiddleware
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = "14";
-        response.Headers["grpc-message"] = Uri.EscapeDataString("The bridge cannot take more spans right now (its delivery queue is full); retry after the delay given.");
+        response.Headers["grpc-status"] = this.unavailableCode;
+        response.Headers["grpc-message"] = this.unavailableMessage;
         response.Headers["grpc-status-details-bin"] = this.unavailableDetails;
     }
 

@@ -47,9 +47,9 @@ internal sealed class OtlpTraceExport
         ArgumentNullException.ThrowIfNull(request);
         var result = request.ToSpanRecords(this.limits);
         BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
-        if (result.Spans.Count > 0 && !(encoded.IsEmpty || result.RejectedSpans > 0
-            ? this.ingress.TryAccept(result.Spans)
-            : this.ingress.TryAccept(result.Spans, encoded)))
+        // The bytes hold every span of the request: they stand for the spans taken only when none was rejected.
+        var encodedTaken = result.RejectedSpans == 0 ? encoded : default;
+        if (result.Spans.Count > 0 && !(encodedTaken.IsEmpty ? this.ingress.TryAccept(result.Spans) : this.ingress.TryAccept(result.Spans, encodedTaken)))
         {
             BridgeMetrics.SpansRejected(frontDoor, BridgeMetrics.SaturatedReason, result.Spans.Count + result.RejectedSpans);
             ReceiverLog.ExportRefused(this.logger, frontDoor, result.Spans.Count + result.RejectedSpans);

@@ -42,12 +42,11 @@ internal sealed class TraceAssembler
     private readonly Queue<ActivityTraceId> remembered = new();
     private readonly Queue<TracePlan> outbox = new();
 
-    /// <summary>The traces with pending spans, oldest first (the order of <see cref="TraceState.Sequence"/> and of
+    /// <summary>The traces with pending spans, oldest first (the order in which they started waiting, so of
     /// <see cref="TraceState.PendingSince"/>): expiry and the held-span cap look at the head only, never at every
     /// remembered trace.</summary>
     private readonly LinkedList<TraceState> pendingOrder = new();
     private int heldSpans;
-    private long sequence;
     private long spansReceived;
     private long earlyEmissions;
     private long placeholders;
@@ -137,7 +136,6 @@ internal sealed class TraceAssembler
                 if (state.Pending.Count == 0)
                 {
                     state.PendingSince = now;
-                    state.Sequence = ++this.sequence;
                     this.pendingOrder.AddLast(state.PendingNode);
                 }
 
@@ -285,7 +283,7 @@ internal sealed class TraceAssembler
             return;
         }
 
-        while (this.pendingOrder.First?.Value is { } oldest && now - oldest.PendingSince >= wait)
+        while (this.Oldest() is { } oldest && now - oldest.PendingSince >= wait)
         {
             this.Emit(oldest, force: true);
         }
@@ -521,8 +519,6 @@ internal sealed class TraceAssembler
 
         /// <summary>Gets or sets when the earliest of <see cref="Pending"/> was accepted (0 when unknown).</summary>
         public long AcceptedTimestamp { get; set; }
-
-        public long Sequence { get; set; }
 
         public bool Remembered { get; set; }
 

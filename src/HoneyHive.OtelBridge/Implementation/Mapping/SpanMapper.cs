@@ -568,23 +568,10 @@ internal static class SpanMapper
         return choices;
     }
 
-    private static JsonNode? EventAttribute(SpanEventRecord? e, string key, AttributeJson json)
-    {
-        if (e is null)
-        {
-            return null;
-        }
-
-        foreach (var pair in e.Attributes)
-        {
-            if (pair.Key == key)
-            {
-                return json.ToJsonParsingText(new TruncationKey("event", e.Name, key), pair.Value);
-            }
-        }
-
-        return null;
-    }
+    private static JsonNode? EventAttribute(SpanEventRecord? e, string key, AttributeJson json) =>
+        e is not null && FirstValue(e.Attributes, key) is { } value
+            ? json.ToJsonParsingText(new TruncationKey("event", e.Name, key), value)
+            : null;
 
     /// <summary>The role of a deprecated <c>gen_ai.{role}.message</c> event, or <see langword="null"/> for another event.</summary>
     private static string? MessageEventRole(string name)
