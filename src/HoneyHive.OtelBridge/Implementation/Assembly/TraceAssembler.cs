@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Durability;
 using HoneyHive.OtelBridge.Implementation.Mapping;
@@ -27,8 +28,8 @@ namespace HoneyHive.OtelBridge.Implementation.Assembly;
 /// (idempotent; the API merges metadata and user properties).
 /// </para>
 /// <para>
-/// Thread-safe. Decisions are made under a short lock; mapping and submission happen outside
-/// it, in decision order, so a session's calls always reach the sink session first.
+/// Thread-safe. Decisions are made under a short lock; mapping happens outside it, on as many threads as
+/// call in at once, and submission in decision order, so a session's calls always reach the sink session first.
 /// </para>
 /// </remarks>
 internal sealed class TraceAssembler
@@ -46,12 +47,19 @@ internal sealed class TraceAssembler
     /// <see cref="TraceState.PendingSince"/>): expiry and the held-span cap look at the head only, never at every
     /// remembered trace.</summary>
     private readonly LinkedList<TraceState> pendingOrder = new();
+
+    /// <summary>The log positions of the plans taken from the outbox whose calls the sink does not have yet.</summary>
+    private readonly List<long> drainingPositions = [];
+
+    /// <summary>Mapped plans waiting for their turn to be submitted, by ticket (guarded by <see cref="submitSync"/>).</summary>
+    private readonly Dictionary<long, (long LogPosition, List<ApiCall>? Calls)> mapped = [];
     private int heldSpans;
     private long spansReceived;
     private long earlyEmissions;
     private long placeholders;
     private long mappingFailures;
-    private long drainingPosition = LogPositions.None;
+    private long nextTicket;
+    private long nextSubmit;
 
     public TraceAssembler(IApiCallSink sink, TraceAssemblerOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -81,7 +89,12 @@ internal sealed class TraceAssembler
     {
         lock (this.sync)
         {
-            var lowest = this.drainingPosition;
+            var lowest = LogPositions.None;
+            foreach (var position in this.drainingPositions)
+            {
+                lowest = LogPositions.Min(lowest, position);
+            }
+
             foreach (var state in this.pendingOrder)
             {
                 lowest = LogPositions.Min(lowest, state.MinLogPosition);
@@ -93,6 +106,19 @@ internal sealed class TraceAssembler
             }
 
             return lowest;
+        }
+    }
+
+    /// <summary>Gets the number of emitted traces taken from the outbox whose calls the sink does not have yet
+    /// (being mapped, or mapped and waiting for an earlier trace to be submitted first).</summary>
+    public int PlansInFlight
+    {
+        get
+        {
+            lock (this.sync)
+            {
+                return this.drainingPositions.Count;
+            }
         }
     }
 
@@ -202,7 +228,7 @@ internal sealed class TraceAssembler
             }
         }
 
-        this.Drain();
+        this.Drain(waitForSubmission: true);
     }
 
     private static bool CanEmit(TraceState state)
@@ -435,66 +461,122 @@ internal sealed class TraceAssembler
         return HoneyHiveIds.EventIdForSpan(state.TraceId, parent);
     }
 
-    private void Drain()
+    /// <summary>
+    /// Maps the plans in the outbox and hands their calls to the sink. Any number of threads map at once (a plan is
+    /// taken with a ticket, in decision order); the calls reach the sink strictly in ticket order, whichever thread
+    /// finishes a mapping first: a finished plan whose predecessors are still being mapped waits in
+    /// <see cref="mapped"/> and is submitted by the thread that completes the run of tickets before it.
+    /// </summary>
+    /// <param name="waitForSubmission">Whether to return only once every plan taken so far (by any thread) has been
+    /// submitted (a flush must not find delivery empty while another thread still maps).</param>
+    private void Drain(bool waitForSubmission = false)
     {
-        lock (this.submitSync)
+        Exception? submitError = null;
+        while (true)
         {
-            while (true)
+            TracePlan? plan;
+            long ticket;
+            lock (this.sync)
             {
-                TracePlan? plan;
-                lock (this.sync)
+                if (!this.outbox.TryDequeue(out plan))
                 {
-                    if (!this.outbox.TryDequeue(out plan))
-                    {
-                        return;
-                    }
-
-                    // Until the sink has the calls, the plan's log position is held here (the log's watermark).
-                    this.drainingPosition = plan.LogPosition;
+                    break;
                 }
 
-                List<ApiCall> calls;
-                try
+                ticket = this.nextTicket++;
+
+                // Until the sink has the calls, the plan's log position is held here (the log's watermark).
+                this.drainingPositions.Add(plan.LogPosition);
+            }
+
+            List<ApiCall>? calls;
+            try
+            {
+                calls = TraceMapper.ToCalls(plan, this.options.Mapping);
+                foreach (var call in calls)
                 {
-                    calls = TraceMapper.ToCalls(plan, this.options.Mapping);
+                    call.LogPosition = plan.LogPosition;
+                    call.AcceptedTimestamp = plan.AcceptedTimestamp;
                 }
+            }
 #pragma warning disable CA1031 // One bad trace must not stop the others; it is counted.
-                catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-                {
-                    this.LastMappingError = ex;
-                    Interlocked.Increment(ref this.mappingFailures);
-                    this.ClearDraining();
-                    continue;
-                }
+            {
+                this.LastMappingError = ex;
+                Interlocked.Increment(ref this.mappingFailures);
+                calls = null;
+            }
 
-                try
-                {
-                    if (calls.Count > 0)
-                    {
-                        foreach (var call in calls)
-                        {
-                            call.LogPosition = plan.LogPosition;
-                            call.AcceptedTimestamp = plan.AcceptedTimestamp;
-                        }
+            submitError ??= this.SubmitInOrder(ticket, plan.LogPosition, calls);
+        }
 
-                        this.sink.Submit(calls);
-                    }
-                }
-                finally
+        if (waitForSubmission)
+        {
+            long taken;
+            lock (this.sync)
+            {
+                taken = this.nextTicket;
+            }
+
+            lock (this.submitSync)
+            {
+                while (this.nextSubmit < taken)
                 {
-                    this.ClearDraining();
+                    Monitor.Wait(this.submitSync);
                 }
             }
         }
+
+        if (submitError is not null)
+        {
+            ExceptionDispatchInfo.Throw(submitError);
+        }
     }
 
-    private void ClearDraining()
+    /// <summary>Records a mapped plan and submits every plan whose turn has come, in ticket order.</summary>
+    /// <returns>The first exception a submission threw (the later plans are still submitted), or null.</returns>
+    private Exception? SubmitInOrder(long ticket, long logPosition, List<ApiCall>? calls)
     {
-        lock (this.sync)
+        Exception? error = null;
+        lock (this.submitSync)
         {
-            this.drainingPosition = LogPositions.None;
+            this.mapped.Add(ticket, (logPosition, calls));
+            var submitted = false;
+            while (this.mapped.Remove(this.nextSubmit, out var ready))
+            {
+                try
+                {
+                    if (ready.Calls is { Count: > 0 })
+                    {
+                        this.sink.Submit(ready.Calls);
+                    }
+                }
+#pragma warning disable CA1031 // The plans after it are still submitted; the caller gets the exception.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    error ??= ex;
+                }
+                finally
+                {
+                    lock (this.sync)
+                    {
+                        this.drainingPositions.Remove(ready.LogPosition);
+                    }
+
+                    this.nextSubmit++;
+                    submitted = true;
+                }
+            }
+
+            if (submitted)
+            {
+                Monitor.PulseAll(this.submitSync);
+            }
         }
+
+        return error;
     }
 
     private sealed class TraceState

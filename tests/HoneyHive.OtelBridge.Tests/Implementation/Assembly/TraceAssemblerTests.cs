@@ -3,6 +3,7 @@
 
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Durability;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Tests.Implementation.Mapping;
 
@@ -306,5 +307,84 @@ public sealed class TraceAssemblerTests
         // Assert
         Assert.Null(CallInvariants.FirstViolation(sink.Calls));
         Assert.Equal(200, assembler.SpansReceived);
+    }
+    [Fact]
+    public void Add_ManyThreadsMapAtOnce_SinkTakesOnePlanAtATimeAndEveryTraceOnce()
+    {
+        // Arrange: complete traces, each emitted by the Add that completes it, so the threads map concurrently.
+        var sink = new OneAtATimeSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromHours(1) });
+        var traces = Enumerable.Range(1, 200).Select(i => System.Diagnostics.ActivityTraceId.CreateFromString($"{i:x32}")).ToList();
+
+        // Act
+        Parallel.ForEach(
+            traces,
+            new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            t => assembler.Add(Enumerable.Range(1, 4).Select(i => TestSpans.Span(t, i, i == 1 ? 0 : 1, "s" + i)).ToList()));
+        assembler.FlushAll();
+
+        // Assert
+        Assert.Equal(0, sink.Overlaps);
+        Assert.Null(CallInvariants.FirstViolation(sink.Calls));
+        Assert.Equal(
+            traces.Select(HoneyHiveIds.SessionIdForTrace).Order(StringComparer.Ordinal),
+            sink.Calls.OfType<StartSessionCall>().Select(c => c.SessionId).Order(StringComparer.Ordinal));
+        Assert.Equal(LogPositions.None, assembler.GetLowestLogPosition());
+    }
+
+    [Fact]
+    public async Task FlushAll_LaterTraceMappedWhileAnEarlierOneStillMaps_ReturnsWithBothSubmittedInDecisionOrder()
+    {
+        // Arrange: a trace whose mapping takes a while (a root with many attributes) and a small one.
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromHours(1) });
+        var slowTrace = System.Diagnostics.ActivityTraceId.CreateFromString($"{1:x32}");
+        var quickTrace = System.Diagnostics.ActivityTraceId.CreateFromString($"{2:x32}");
+        var slowRoot = TestSpans.Span(slowTrace, 1, 0, "slow", [.. Enumerable.Range(0, 500_000).Select(i => ("k" + i, (object?)("value " + i)))]);
+        slowRoot.LogPosition = 7;
+        var quickRoot = TestSpans.Span(quickTrace, 1, 0, "quick");
+        quickRoot.LogPosition = 9;
+
+        // Act: one thread maps the slow trace; once it has taken it, this thread adds the quick one (mapped here,
+        // then left for the slow one's thread to submit after it) and flushes.
+        var slow = Task.Run(() => assembler.Add(slowRoot));
+        while (assembler.PlansInFlight == 0 && !slow.IsCompleted)
+        {
+            await Task.Yield();
+        }
+
+        assembler.Add(quickRoot);
+        assembler.FlushAll();
+        var whenFlushed = sink.Snapshot();
+        await slow;
+
+        // Assert
+        Assert.Equal(
+            [HoneyHiveIds.SessionIdForTrace(slowTrace), HoneyHiveIds.SessionIdForTrace(quickTrace)],
+            whenFlushed.OfType<StartSessionCall>().Select(c => c.SessionId));
+        Assert.Equal(0, assembler.PlansInFlight);
+        Assert.Equal(LogPositions.None, assembler.GetLowestLogPosition());
+    }
+
+    /// <summary>Collects calls and counts the times a submission began while another was still inside.</summary>
+    private sealed class OneAtATimeSink : IApiCallSink
+    {
+        private int inside;
+
+        public List<ApiCall> Calls { get; } = [];
+
+        public int Overlaps { get; private set; }
+
+        public void Submit(IReadOnlyList<ApiCall> calls)
+        {
+            if (Interlocked.Increment(ref this.inside) != 1)
+            {
+                this.Overlaps++;
+            }
+
+            Thread.SpinWait(200);
+            this.Calls.AddRange(calls);
+            Interlocked.Decrement(ref this.inside);
+        }
     }
 }

@@ -77,6 +77,16 @@ internal sealed class CollectingSink : IApiCallSink
             this.Calls.AddRange(calls);
         }
     }
+
+    /// <summary>A copy of the calls so far, safe to read while other threads submit.</summary>
+    /// <returns>The calls.</returns>
+    public ApiCall[] Snapshot()
+    {
+        lock (this.sync)
+        {
+            return [.. this.Calls];
+        }
+    }
 }
 
 /// <summary>A clock the test moves by hand.</summary>
