@@ -51,7 +51,7 @@ internal sealed class TraceAssembler
     /// <summary>The log positions of the plans taken from the outbox whose calls the sink does not have yet.</summary>
     private readonly List<long> drainingPositions = [];
 
-    /// <summary>Mapped plans waiting for their turn to be submitted, by ticket (guarded by <see cref="submitSync"/>).</summary>
+    /// <summary>Mapped plans waiting for their turn to be submitted, by ticket (guarded by itself).</summary>
     private readonly Dictionary<long, (long LogPosition, List<ApiCall>? Calls)> mapped = [];
     private int heldSpans;
     private long spansReceived;
@@ -464,8 +464,8 @@ internal sealed class TraceAssembler
     /// <summary>
     /// Maps the plans in the outbox and hands their calls to the sink. Any number of threads map at once (a plan is
     /// taken with a ticket, in decision order); the calls reach the sink strictly in ticket order, whichever thread
-    /// finishes a mapping first: a finished plan whose predecessors are still being mapped waits in
-    /// <see cref="mapped"/> and is submitted by the thread that completes the run of tickets before it.
+    /// finishes a mapping first: a finished plan waits in <see cref="mapped"/> until its predecessors are submitted,
+    /// and one thread at a time submits (a thread that finds another submitting leaves its plan to it and returns).
     /// </summary>
     /// <param name="waitForSubmission">Whether to return only once every plan taken so far (by any thread) has been
     /// submitted (a flush must not find delivery empty while another thread still maps).</param>
@@ -519,11 +519,17 @@ internal sealed class TraceAssembler
                 taken = this.nextTicket;
             }
 
-            lock (this.submitSync)
+            // Another thread may still be mapping an earlier plan; whoever finishes a run of plans submits it.
+            while (Volatile.Read(ref this.nextSubmit) < taken)
             {
-                while (this.nextSubmit < taken)
+                submitError ??= this.SubmitReady();
+                lock (this.submitSync)
                 {
-                    Monitor.Wait(this.submitSync);
+                    if (this.nextSubmit < taken)
+                    {
+                        // Woken by a submission; the timeout covers a plan parked while this thread held the lock.
+                        Monitor.Wait(this.submitSync, TimeSpan.FromMilliseconds(20));
+                    }
                 }
             }
         }
@@ -534,46 +540,94 @@ internal sealed class TraceAssembler
         }
     }
 
-    /// <summary>Records a mapped plan and submits every plan whose turn has come, in ticket order.</summary>
+    /// <summary>
+    /// Parks a mapped plan and submits every plan whose turn has come, in ticket order. Never waits for another
+    /// thread: when one is submitting already, the plan is left to it (it looks again after letting go).
+    /// </summary>
     /// <returns>The first exception a submission threw (the later plans are still submitted), or null.</returns>
     private Exception? SubmitInOrder(long ticket, long logPosition, List<ApiCall>? calls)
     {
-        Exception? error = null;
-        lock (this.submitSync)
+        lock (this.mapped)
         {
             this.mapped.Add(ticket, (logPosition, calls));
-            var submitted = false;
-            while (this.mapped.Remove(this.nextSubmit, out var ready))
+        }
+
+        return this.SubmitReady();
+    }
+
+    /// <summary>Submits the parked plans whose turn has come, unless another thread is doing it.</summary>
+    private Exception? SubmitReady()
+    {
+        Exception? error = null;
+        while (Monitor.TryEnter(this.submitSync))
+        {
+            try
             {
-                try
+                error ??= this.SubmitReadyLocked();
+            }
+            finally
+            {
+                Monitor.Exit(this.submitSync);
+            }
+
+            // A plan parked while this thread held the lock (its thread found the lock taken and left) is this
+            // thread's to submit.
+            lock (this.mapped)
+            {
+                if (!this.mapped.ContainsKey(Volatile.Read(ref this.nextSubmit)))
                 {
-                    if (ready.Calls is { Count: > 0 })
-                    {
-                        this.sink.Submit(ready.Calls);
-                    }
+                    break;
                 }
+            }
+        }
+
+        return error;
+    }
+
+    /// <summary>Submits, under <see cref="submitSync"/>, the parked plans whose turn has come.</summary>
+    private Exception? SubmitReadyLocked()
+    {
+        Exception? error = null;
+        var submitted = false;
+        while (true)
+        {
+            (long LogPosition, List<ApiCall>? Calls) ready;
+            lock (this.mapped)
+            {
+                if (!this.mapped.Remove(this.nextSubmit, out ready))
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                if (ready.Calls is { Count: > 0 })
+                {
+                    this.sink.Submit(ready.Calls);
+                }
+            }
 #pragma warning disable CA1031 // The plans after it are still submitted; the caller gets the exception.
-                catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-                {
-                    error ??= ex;
-                }
-                finally
-                {
-                    lock (this.sync)
-                    {
-                        this.drainingPositions.Remove(ready.LogPosition);
-                    }
-
-                    this.nextSubmit++;
-                    submitted = true;
-                }
-            }
-
-            if (submitted)
             {
-                Monitor.PulseAll(this.submitSync);
+                error ??= ex;
             }
+            finally
+            {
+                lock (this.sync)
+                {
+                    this.drainingPositions.Remove(ready.LogPosition);
+                }
+
+                Volatile.Write(ref this.nextSubmit, this.nextSubmit + 1);
+                submitted = true;
+            }
+        }
+
+        if (submitted)
+        {
+            Monitor.PulseAll(this.submitSync);
         }
 
         return error;
