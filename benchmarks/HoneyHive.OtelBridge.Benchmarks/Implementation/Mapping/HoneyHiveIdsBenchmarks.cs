@@ -11,7 +11,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Mapping;
 
 /// <summary>
 /// Deriving one event id (SHA-256 of namespace + trace id + span id, as a UUID): twice per event
-/// (its id and its parent's). The implementation before the change is the baseline.
+/// (its id and its parent's). The implementation before the allocation-free derivation is the baseline; the one with
+/// the platform's SHA-256 (before the one-block managed hash) runs beside it.
 /// </summary>
 [MemoryDiagnoser]
 public class HoneyHiveIdsBenchmarks
@@ -21,6 +22,9 @@ public class HoneyHiveIdsBenchmarks
 
     [Benchmark(Baseline = true)]
     public string EventIdForSpan_Before() => HoneyHiveIdsBefore.EventIdForSpan(this.trace, this.span);
+
+    [Benchmark]
+    public string EventIdForSpan_PlatformSha256() => HoneyHiveIdsPlatformSha256.EventIdForSpan(this.trace, this.span);
 
     [Benchmark]
     public string EventIdForSpan() => HoneyHiveIds.EventIdForSpan(this.trace, this.span);

@@ -69,7 +69,15 @@ internal static class HoneyHiveIds
         Encoding.ASCII.GetBytes(ns, input);
         id.CopyTo(input[ns.Length..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input, hash);
+        if (length <= OneBlockSha256.MaxLength)
+        {
+            OneBlockSha256.Hash(input, hash);
+        }
+        else
+        {
+            SHA256.HashData(input, hash);
+        }
+
         hash[6] = (byte)((hash[6] & 0x0F) | 0x40);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
 
