@@ -73,7 +73,7 @@ internal static class SpanMapperBefore
         // Events already mapped into a field (compared as records, as before); none without events.
         var usedEvents = span.Events.Count > 0 ? new HashSet<SpanEventRecord>() : null;
 
-        var eventType = EventTypeClassifier.Classify(span.Attributes);
+        var eventType = EventTypeClassifierBefore.Classify(span.Attributes);
         reader.TakeText("honeyhive_event_type", "honeyhive.event_type");
         var eventName = reader.TakeText("honeyhive_event_name", "honeyhive.event_name") ?? json.Truncate("name", span.Name);
         var source = reader.TakeText("honeyhive.source") ?? resource.TakeText("honeyhive.source") ?? options.Source;
