@@ -236,6 +236,12 @@ internal sealed class SpanAttributeReader
             return last;
         }
 
+        if (this.known == 0)
+        {
+            // Every attribute's key is unknown (an HTTP or database span): the text filter decides.
+            return (this.unknownKeys & TextBit(key)) != 0 ? this.FindUnknown(key) : -1;
+        }
+
         var id = KnownAttributeKeys.IdOf(key);
         if (id >= 0)
         {
