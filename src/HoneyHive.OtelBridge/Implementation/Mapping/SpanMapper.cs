@@ -69,7 +69,6 @@ internal static class SpanMapper
     {
         var json = new AttributeJson(options);
         var reader = new SpanAttributeReader(span.Attributes, json);
-        var resource = new SpanAttributeReader(span.ResourceAttributes, json);
         var b = new Buckets();
         // Events already mapped into a field (compared as records, as before); none without events.
         var usedEvents = span.Events.Count > 0 ? new HashSet<SpanEventRecord>() : null;
@@ -77,14 +76,14 @@ internal static class SpanMapper
         var eventType = EventTypeClassifier.Classify(reader);
         reader.TakeText("honeyhive_event_type", "honeyhive.event_type");
         var eventName = reader.TakeText("honeyhive_event_name", "honeyhive.event_name") ?? json.Truncate("name", span.Name);
-        var source = reader.TakeText("honeyhive.source") ?? resource.TakeText("honeyhive.source") ?? options.Source;
-        var sessionName = reader.TakeText("honeyhive.session_name") ?? resource.TakeText("honeyhive.session_name");
+        var source = reader.TakeText("honeyhive.source") ?? ResourceText(span, "honeyhive.source", json) ?? options.Source;
+        var sessionName = reader.TakeText("honeyhive.session_name") ?? ResourceText(span, "honeyhive.session_name", json);
         reader.TakeText("honeyhive.session_id", "honeyhive.session_auto_create", "honeyhive.project", "honeyhive.parent_id");
 
         ReadConfig(reader, b);
         ReadInputs(span, reader, b, eventType, usedEvents);
         var finishReason = ReadOutputs(span, reader, b, eventType, usedEvents);
-        ReadMetadata(span, reader, resource, b, finishReason);
+        ReadMetadata(span, reader, b, finishReason);
         var error = ReadError(span, reader, b, usedEvents);
         ReadEvaluations(span, b, usedEvents);
         ReadBuckets(reader, b);
@@ -168,7 +167,7 @@ internal static class SpanMapper
     {
         var json = new AttributeJson(options);
         return new SpanAttributeReader(span.Attributes, json).TakeText("honeyhive.session_name")
-            ?? new SpanAttributeReader(span.ResourceAttributes, json).TakeText("honeyhive.session_name");
+            ?? ResourceText(span, "honeyhive.session_name", json);
     }
 
     private static void ReadConfig(SpanAttributeReader reader, Buckets b)
@@ -309,7 +308,7 @@ internal static class SpanMapper
         return finishReason;
     }
 
-    private static void ReadMetadata(SpanRecord span, SpanAttributeReader reader, SpanAttributeReader resource, Buckets b, string? finishReason)
+    private static void ReadMetadata(SpanRecord span, SpanAttributeReader reader, Buckets b, string? finishReason)
     {
         foreach (var (target, sources, mask) in MetadataMap)
         {
@@ -385,7 +384,7 @@ internal static class SpanMapper
             b.Metadata["scope_version"] = version;
         }
 
-        if (resource.TakeText("service.name") is { } service)
+        if (ResourceText(span, "service.name", reader.Json) is { } service)
         {
             b.Metadata["service_name"] = service;
         }
@@ -615,6 +614,25 @@ internal static class SpanMapper
             if (e.Name == name || (otherName is not null && e.Name == otherName))
             {
                 return e;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A resource attribute as text: the last value of <paramref name="key"/> (a repeated key's last value
+    /// wins, as in <see cref="SpanAttributeReader"/>), or <see langword="null"/>. The mapper asks the resource
+    /// three keys and never lists its unused attributes, so it needs no reader of its own.
+    /// </summary>
+    private static string? ResourceText(SpanRecord span, string key, AttributeJson json)
+    {
+        var attributes = span.ResourceAttributes;
+        for (var i = attributes.Count - 1; i >= 0; i--)
+        {
+            if (attributes[i].Key == key)
+            {
+                return attributes[i].Value is { } value ? json.ToText(key, value) : null;
             }
         }
 
