@@ -60,18 +60,25 @@ internal static class ChatMessages
     public static JsonNode? Normalize(JsonNode? node) => NormalizeOwned(node?.DeepClone());
 
     /// <summary>
-    /// Turns <c>gen_ai.system_instructions</c> (a parts array or text) into a system message.
+    /// Turns <c>gen_ai.system_instructions</c> (a parts array or text) into a system message. Like
+    /// <see cref="ToList"/>, the node is taken over when it has no parent (as the mapper passes it)
+    /// and copied once otherwise.
     /// </summary>
     /// <param name="instructions">The instructions.</param>
     /// <returns>The message.</returns>
     public static JsonObject SystemMessage(JsonNode instructions)
     {
-        if (instructions is JsonArray)
+        if (instructions.Parent is not null)
         {
-            return (JsonObject)Normalize(new JsonObject { ["role"] = "system", ["parts"] = instructions.DeepClone() })!;
+            instructions = instructions.DeepClone();
         }
 
-        return new JsonObject { ["role"] = "system", ["content"] = instructions.DeepClone() };
+        if (instructions is JsonArray)
+        {
+            return (JsonObject)NormalizeOwned(new JsonObject { ["role"] = "system", ["parts"] = instructions })!;
+        }
+
+        return new JsonObject { ["role"] = "system", ["content"] = instructions };
     }
 
     /// <summary>Normalizes a message that has no parent, reusing its nodes instead of copying them.</summary>

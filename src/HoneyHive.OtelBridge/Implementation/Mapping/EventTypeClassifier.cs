@@ -24,20 +24,13 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class EventTypeClassifier
 {
-    public static string Classify(IReadOnlyList<KeyValuePair<string, object?>> attributes)
+    /// <summary>Decides the event type of the span whose attributes <paramref name="attributes"/> reads.</summary>
+    /// <param name="attributes">The span's attributes (read without marking any used).</param>
+    /// <returns>The event type.</returns>
+    public static string Classify(SpanAttributeReader attributes)
     {
-        string? Text(string key)
-        {
-            for (var i = attributes.Count - 1; i >= 0; i--)
-            {
-                if (attributes[i].Key == key)
-                {
-                    return attributes[i].Value as string;
-                }
-            }
-
-            return null;
-        }
+        // A repeated key's last value counts (the reader keeps it).
+        string? Text(string key) => attributes.Peek(key) as string;
 
         var explicitType = (Text("honeyhive_event_type") ?? Text("honeyhive.event_type"))?.Trim().ToLowerInvariant();
         if (explicitType is EventTypes.Model or EventTypes.Tool or EventTypes.Chain)
@@ -84,14 +77,8 @@ internal static class EventTypeClassifier
             return fromTraceloop;
         }
 
-        var hasModel = false;
-        var hasTool = false;
-        foreach (var pair in attributes)
-        {
-            hasModel |= pair.Key is "gen_ai.request.model" or "llm.model_name";
-            hasTool |= pair.Key.StartsWith("gen_ai.tool.", StringComparison.Ordinal);
-        }
-
+        var hasModel = attributes.Has("gen_ai.request.model") || attributes.Has("llm.model_name");
+        var hasTool = !hasModel && attributes.AnyKeyStartsWith("gen_ai.tool.");
         return hasModel ? EventTypes.Model : hasTool ? EventTypes.Tool : EventTypes.Chain;
     }
 }

@@ -1,6 +1,8 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace HoneyHive.OtelBridge.Implementation.Mapping;
@@ -10,9 +12,21 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// <c>metadata</c> without duplicating what already landed in another field.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A span has a few dozen attributes at most, and the mapper asks for about a hundred keys per span,
-/// so the attributes sit in one array in attribute order and a key is found by a linear scan; only a
-/// span with more than <see cref="IndexThreshold"/> distinct keys also gets a dictionary index.
+/// most of them absent, so the attributes sit in one array in attribute order and each attribute's
+/// <see cref="KnownAttributeKeys"/> id is looked up once, here. A question about a known key is then
+/// answered from a 128-bit mask of the ids present (absent: no scan at all) and, when present, by
+/// comparing ids; a key the mapper does not know by name is compared as text, only against the
+/// attributes whose keys are not known either. Only a span with more than <see cref="IndexThreshold"/>
+/// distinct keys gets a dictionary index instead.
+/// </para>
+/// <para>
+/// A repeated key's last value wins and keeps its first position; prefix scans and
+/// <see cref="Remaining"/> go in attribute order. A prefix scan whose first eight characters (four for
+/// a shorter prefix) start no key at all returns nothing without looking at the keys (a 64-bit mask
+/// of those beginnings, filled here).
+/// </para>
 /// </remarks>
 internal sealed class SpanAttributeReader
 {
@@ -22,6 +36,18 @@ internal sealed class SpanAttributeReader
     private readonly Entry[] entries;
     private readonly int count;
     private readonly Dictionary<string, int>? index;
+
+    // Bit (id % 128) is set when an attribute with that known id is present (a filter: ids are compared).
+    private readonly UInt128 known;
+
+    // Bit (text hash % 64) set for the attributes whose keys are not known (a filter: keys are compared).
+    private readonly ulong unknownKeys;
+
+    // Bit set for each key's first 4 and first 8 characters (see BeginningBit).
+    private readonly ulong beginnings;
+
+    // Where the last text comparison found a key (prefix scans ask for the key they just returned).
+    private int lastFound = -1;
 
     public SpanAttributeReader(IReadOnlyList<KeyValuePair<string, object?>> attributes, AttributeJson json)
     {
@@ -35,7 +61,26 @@ internal sealed class SpanAttributeReader
         for (var i = 0; i < attributes.Count; i++)
         {
             var pair = attributes[i];
-            var at = this.IndexOf(pair.Key);
+            var key = pair.Key;
+            int at;
+            var id = KnownAttributeKeys.IdOf(key);
+            if (this.index is not null)
+            {
+                at = this.index.TryGetValue(key, out var found) ? found : -1;
+            }
+            else if (id >= 0)
+            {
+                var bit = KnownAttributeKeys.Bit(id);
+                at = (this.known & bit) != 0 ? this.FindKnown(id) : -1;
+                this.known |= bit;
+            }
+            else
+            {
+                var bit = TextBit(key);
+                at = (this.unknownKeys & bit) != 0 ? this.FindUnknown(key) : -1;
+                this.unknownKeys |= bit;
+            }
+
             if (at >= 0)
             {
                 // A repeated key: the last value wins, as in OTel SDKs; it keeps its first position.
@@ -43,8 +88,9 @@ internal sealed class SpanAttributeReader
                 continue;
             }
 
-            this.entries[this.count] = new Entry { Key = pair.Key, Value = pair.Value };
-            this.index?.Add(pair.Key, this.count);
+            this.entries[this.count] = new Entry { Key = key, Value = pair.Value, Id = id };
+            this.index?.Add(key, this.count);
+            this.beginnings |= BeginningBit(key, 4) | BeginningBit(key, 8);
             this.count++;
         }
     }
@@ -52,6 +98,39 @@ internal sealed class SpanAttributeReader
     public AttributeJson Json { get; }
 
     public bool Has(string key) => this.IndexOf(key) >= 0;
+
+    /// <summary>Gets a raw value without marking the key used; <see langword="null"/> when absent.</summary>
+    public object? Peek(string key)
+    {
+        var at = this.IndexOf(key);
+        return at >= 0 ? this.entries[at].Value : null;
+    }
+
+    /// <summary>
+    /// Whether an attribute with one of the known keys of <paramref name="mask"/> (see
+    /// <see cref="KnownAttributeKeys.Mask"/>) may be present: <see langword="false"/> means certainly none is,
+    /// so a group of questions can be skipped.
+    /// </summary>
+    public bool MayHaveAny(UInt128 mask) => this.index is not null || (this.known & mask) != 0;
+
+    /// <summary>Whether any key starts with <paramref name="prefix"/> (the prefix itself included).</summary>
+    public bool AnyKeyStartsWith(string prefix)
+    {
+        if (!this.MayHavePrefix(prefix))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < this.count; i++)
+        {
+            if (this.entries[i].Key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Gets a raw value and marks the key used.</summary>
     public bool TryTake(string key, out object? value)
@@ -151,15 +230,88 @@ internal sealed class SpanAttributeReader
             return this.index.TryGetValue(key, out var at) ? at : -1;
         }
 
+        var last = this.lastFound;
+        if (last >= 0 && ReferenceEquals(this.entries[last].Key, key))
+        {
+            return last;
+        }
+
+        if (this.known == 0)
+        {
+            // Every attribute's key is unknown (an HTTP or database span): the text filter decides.
+            return (this.unknownKeys & TextBit(key)) != 0 ? this.FindUnknown(key) : -1;
+        }
+
+        var id = KnownAttributeKeys.IdOf(key);
+        if (id >= 0)
+        {
+            return (this.known & KnownAttributeKeys.Bit(id)) != 0 ? this.FindKnown(id) : -1;
+        }
+
+        return (this.unknownKeys & TextBit(key)) != 0 ? this.FindUnknown(key) : -1;
+    }
+
+    /// <summary>The bit of a key's first <paramref name="length"/> characters in <see cref="beginnings"/>; 0 for a shorter key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BeginningBit(string key, int length)
+    {
+        if (key.Length < length)
+        {
+            return 0;
+        }
+
+        // Four UTF-16 characters are one 64-bit word.
+        var words = MemoryMarshal.Cast<char, ulong>(key.AsSpan(0, length));
+        var hash = words[0] * 0x9E3779B97F4A7C15UL;
+        if (length == 8)
+        {
+            hash = (hash ^ words[1]) * 0xC2B2AE3D27D4EB4FUL;
+        }
+
+        return 1UL << (int)(hash >> 58);
+    }
+
+    /// <summary>A cheap bit of a key's text (length and last two characters), a filter for <see cref="FindUnknown"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong TextBit(string key)
+    {
+        var length = key.Length;
+        var mix = length == 0 ? 0u : (uint)((length * 31) + key[length - 1] + (length > 1 ? key[length - 2] * 7 : 0));
+        return 1UL << (int)(mix & 63);
+    }
+
+    private int FindKnown(int id)
+    {
         for (var i = 0; i < this.count; i++)
         {
-            if (string.Equals(this.entries[i].Key, key, StringComparison.Ordinal))
+            if (this.entries[i].Id == id)
             {
                 return i;
             }
         }
 
         return -1;
+    }
+
+    private int FindUnknown(string key)
+    {
+        for (var i = 0; i < this.count; i++)
+        {
+            if (this.entries[i].Id < 0 && string.Equals(this.entries[i].Key, key, StringComparison.Ordinal))
+            {
+                this.lastFound = i;
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether a key may start with <paramref name="prefix"/> (<see langword="false"/>: certainly none does).</summary>
+    private bool MayHavePrefix(string prefix)
+    {
+        var length = prefix.Length >= 8 ? 8 : 4;
+        return prefix.Length < 4 || (this.beginnings & BeginningBit(prefix, length)) != 0;
     }
 
     /// <summary>The keys that start with a prefix (see <see cref="KeysWithPrefix"/>), enumerated without allocating.</summary>
@@ -187,7 +339,7 @@ internal sealed class SpanAttributeReader
             {
                 this.reader = reader;
                 this.prefix = prefix;
-                this.position = -1;
+                this.position = reader.MayHavePrefix(prefix) ? -1 : reader.count;
             }
 
             public readonly string Current => this.reader.entries[this.position].Key;
@@ -199,6 +351,7 @@ internal sealed class SpanAttributeReader
                     var key = this.reader.entries[this.position].Key;
                     if (key.Length > this.prefix.Length && key.StartsWith(this.prefix, StringComparison.Ordinal))
                     {
+                        this.reader.lastFound = this.position;
                         return true;
                     }
                 }
@@ -254,6 +407,7 @@ internal sealed class SpanAttributeReader
     {
         public string Key;
         public object? Value;
+        public int Id;
         public bool Consumed;
     }
 }

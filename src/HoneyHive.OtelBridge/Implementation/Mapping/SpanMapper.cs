@@ -17,33 +17,36 @@ internal static class SpanMapper
 {
     private static readonly string[] MessageEventRoles = ["system", "user", "assistant", "tool"];
 
-    /// <summary>Token counts and response facts: source attributes (first present wins) → metadata key.</summary>
-    private static readonly (string Target, string[] Sources)[] MetadataMap =
+    /// <summary>
+    /// Token counts and response facts: source attributes (first present wins) → metadata key, with the
+    /// sources' presence mask so that a row none of whose sources is present costs no lookup.
+    /// </summary>
+    private static readonly (string Target, string[] Sources, UInt128 Mask)[] MetadataMap =
     [
-        ("input_tokens", ["gen_ai.usage.input_tokens"]),
-        ("output_tokens", ["gen_ai.usage.output_tokens"]),
-        ("prompt_tokens", ["gen_ai.usage.prompt_tokens", "llm.token_count.prompt"]),
-        ("completion_tokens", ["gen_ai.usage.completion_tokens", "llm.token_count.completion"]),
-        ("total_tokens", ["gen_ai.usage.total_tokens", "llm.token_count.total", "llm.usage.total_tokens"]),
-        ("cache_read_input_tokens", ["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read"]),
-        ("cache_write_input_tokens", ["gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write_input_tokens", "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"]),
-        ("reasoning_tokens", ["gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning"]),
-        ("cost", ["gen_ai.usage.cost", "llm.cost.total"]),
-        ("response_model", ["gen_ai.response.model", "llm.response.model_name"]),
-        ("response_id", ["gen_ai.response.id"]),
-        ("system", ["gen_ai.system", "llm.system"]),
-        ("operation_name", ["gen_ai.operation.name"]),
-        ("agent_name", ["gen_ai.agent.name"]),
-        ("agent_id", ["gen_ai.agent.id"]),
-        ("agent_description", ["gen_ai.agent.description"]),
-        ("tool_name", ["gen_ai.tool.name", "tool.name"]),
-        ("tool_call_id", ["gen_ai.tool.call.id"]),
-        ("tool_description", ["gen_ai.tool.description", "tool.description"]),
-        ("tool_type", ["gen_ai.tool.type"]),
-        ("conversation_id", ["gen_ai.conversation.id"]),
-        ("session_id", ["session.id"]),
-        ("user_id", ["user.id"]),
-        ("span_kind", ["openinference.span.kind", "traceloop.span.kind"]),
+        Row("input_tokens", "gen_ai.usage.input_tokens"),
+        Row("output_tokens", "gen_ai.usage.output_tokens"),
+        Row("prompt_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"),
+        Row("completion_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion"),
+        Row("total_tokens", "gen_ai.usage.total_tokens", "llm.token_count.total", "llm.usage.total_tokens"),
+        Row("cache_read_input_tokens", "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read"),
+        Row("cache_write_input_tokens", "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write_input_tokens", "gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"),
+        Row("reasoning_tokens", "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens", "llm.token_count.completion_details.reasoning"),
+        Row("cost", "gen_ai.usage.cost", "llm.cost.total"),
+        Row("response_model", "gen_ai.response.model", "llm.response.model_name"),
+        Row("response_id", "gen_ai.response.id"),
+        Row("system", "gen_ai.system", "llm.system"),
+        Row("operation_name", "gen_ai.operation.name"),
+        Row("agent_name", "gen_ai.agent.name"),
+        Row("agent_id", "gen_ai.agent.id"),
+        Row("agent_description", "gen_ai.agent.description"),
+        Row("tool_name", "gen_ai.tool.name", "tool.name"),
+        Row("tool_call_id", "gen_ai.tool.call.id"),
+        Row("tool_description", "gen_ai.tool.description", "tool.description"),
+        Row("tool_type", "gen_ai.tool.type"),
+        Row("conversation_id", "gen_ai.conversation.id"),
+        Row("session_id", "session.id"),
+        Row("user_id", "user.id"),
+        Row("span_kind", "openinference.span.kind", "traceloop.span.kind"),
     ];
 
     /// <summary>HoneyHive SDK attributes: the whole-object key, the flattened keys' prefix, and where they go.</summary>
@@ -66,22 +69,21 @@ internal static class SpanMapper
     {
         var json = new AttributeJson(options);
         var reader = new SpanAttributeReader(span.Attributes, json);
-        var resource = new SpanAttributeReader(span.ResourceAttributes, json);
         var b = new Buckets();
         // Events already mapped into a field (compared as records, as before); none without events.
         var usedEvents = span.Events.Count > 0 ? new HashSet<SpanEventRecord>() : null;
 
-        var eventType = EventTypeClassifier.Classify(span.Attributes);
+        var eventType = EventTypeClassifier.Classify(reader);
         reader.TakeText("honeyhive_event_type", "honeyhive.event_type");
         var eventName = reader.TakeText("honeyhive_event_name", "honeyhive.event_name") ?? json.Truncate("name", span.Name);
-        var source = reader.TakeText("honeyhive.source") ?? resource.TakeText("honeyhive.source") ?? options.Source;
-        var sessionName = reader.TakeText("honeyhive.session_name") ?? resource.TakeText("honeyhive.session_name");
+        var source = reader.TakeText("honeyhive.source") ?? ResourceText(span, "honeyhive.source", json) ?? options.Source;
+        var sessionName = reader.TakeText("honeyhive.session_name") ?? ResourceText(span, "honeyhive.session_name", json);
         reader.TakeText("honeyhive.session_id", "honeyhive.session_auto_create", "honeyhive.project", "honeyhive.parent_id");
 
         ReadConfig(reader, b);
         ReadInputs(span, reader, b, eventType, usedEvents);
         var finishReason = ReadOutputs(span, reader, b, eventType, usedEvents);
-        ReadMetadata(span, reader, resource, b, finishReason);
+        ReadMetadata(span, reader, b, finishReason);
         var error = ReadError(span, reader, b, usedEvents);
         ReadEvaluations(span, b, usedEvents);
         ReadBuckets(reader, b);
@@ -165,7 +167,7 @@ internal static class SpanMapper
     {
         var json = new AttributeJson(options);
         return new SpanAttributeReader(span.Attributes, json).TakeText("honeyhive.session_name")
-            ?? new SpanAttributeReader(span.ResourceAttributes, json).TakeText("honeyhive.session_name");
+            ?? ResourceText(span, "honeyhive.session_name", json);
     }
 
     private static void ReadConfig(SpanAttributeReader reader, Buckets b)
@@ -306,11 +308,11 @@ internal static class SpanMapper
         return finishReason;
     }
 
-    private static void ReadMetadata(SpanRecord span, SpanAttributeReader reader, SpanAttributeReader resource, Buckets b, string? finishReason)
+    private static void ReadMetadata(SpanRecord span, SpanAttributeReader reader, Buckets b, string? finishReason)
     {
-        foreach (var (target, sources) in MetadataMap)
+        foreach (var (target, sources, mask) in MetadataMap)
         {
-            if (reader.TakeJson(sources) is { } value)
+            if (reader.MayHaveAny(mask) && reader.TakeJson(sources) is { } value)
             {
                 b.Metadata.TryAdd(target, value);
             }
@@ -382,7 +384,7 @@ internal static class SpanMapper
             b.Metadata["scope_version"] = version;
         }
 
-        if (resource.TakeText("service.name") is { } service)
+        if (ResourceText(span, "service.name", reader.Json) is { } service)
         {
             b.Metadata["service_name"] = service;
         }
@@ -447,6 +449,12 @@ internal static class SpanMapper
 
     private static void ReadBuckets(SpanAttributeReader reader, Buckets b)
     {
+        if (!reader.AnyKeyStartsWith("honeyhive_"))
+        {
+            // No whole key and no prefix of BucketMap can match.
+            return;
+        }
+
         foreach (var (wholeKey, prefix, target) in BucketMap)
         {
             JsonObject? bucket = null;
@@ -478,6 +486,9 @@ internal static class SpanMapper
             }
         }
     }
+
+    private static (string Target, string[] Sources, UInt128 Mask) Row(string target, params string[] sources) =>
+        (target, sources, KnownAttributeKeys.Mask(sources));
 
     private static JsonArray? MessagesFromEvents(SpanRecord span, AttributeJson json, HashSet<SpanEventRecord>? usedEvents)
     {
@@ -603,6 +614,25 @@ internal static class SpanMapper
             if (e.Name == name || (otherName is not null && e.Name == otherName))
             {
                 return e;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A resource attribute as text: the last value of <paramref name="key"/> (a repeated key's last value
+    /// wins, as in <see cref="SpanAttributeReader"/>), or <see langword="null"/>. The mapper asks the resource
+    /// three keys and never lists its unused attributes, so it needs no reader of its own.
+    /// </summary>
+    private static string? ResourceText(SpanRecord span, string key, AttributeJson json)
+    {
+        var attributes = span.ResourceAttributes;
+        for (var i = attributes.Count - 1; i >= 0; i--)
+        {
+            if (attributes[i].Key == key)
+            {
+                return attributes[i].Value is { } value ? json.ToText(key, value) : null;
             }
         }
 

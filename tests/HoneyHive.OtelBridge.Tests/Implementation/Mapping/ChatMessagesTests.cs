@@ -88,4 +88,24 @@ public class ChatMessagesTests
         Assert.Equal("{\"role\":\"user\",\"content\":\"Hi\",\"parts\":[{\"type\":\"x\"}]}", message!.ToJsonString());
         Assert.Equal(before, owner.ToJsonString());
     }
+
+    [Theory]
+    [InlineData("[{\"type\":\"text\",\"content\":\"Be brief.\"},{\"type\":\"x\"}]", "{\"role\":\"system\",\"content\":\"Be brief.\",\"parts\":[{\"type\":\"x\"}]}")]
+    [InlineData("\"Be brief.\"", "{\"role\":\"system\",\"content\":\"Be brief.\"}")]
+    public void SystemMessage_ParentlessOrInAnotherTree_SameMessageAndOwnerUnchanged(string instructions, string expected)
+    {
+        // Arrange
+        var parentless = JsonNode.Parse(instructions)!;
+        var owner = JsonNode.Parse("{\"i\":" + instructions + "}")!.AsObject();
+        var before = owner.ToJsonString();
+
+        // Act
+        var taken = ChatMessages.SystemMessage(parentless);
+        var copied = ChatMessages.SystemMessage(owner["i"]!);
+
+        // Assert
+        Assert.Equal(expected, taken.ToJsonString());
+        Assert.Equal(expected, copied.ToJsonString());
+        Assert.Equal(before, owner.ToJsonString());
+    }
 }

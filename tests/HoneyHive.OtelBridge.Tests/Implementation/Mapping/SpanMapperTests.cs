@@ -286,4 +286,33 @@ public sealed class SpanMapperTests
         Assert.Equal(new[] { "last", "42", null }, names);
         Assert.Equal(mapped, names);
     }
+
+    [Fact]
+    public void Map_ResourceAttributes_LastValueWinsAndLongTextTruncated()
+    {
+        // Arrange
+        var span = new SpanRecord
+        {
+            TraceId = TestSpans.Trace,
+            SpanId = TestSpans.Id(3),
+            ResourceAttributes =
+            [
+                KeyValuePair.Create<string, object?>("service.name", "first"),
+                KeyValuePair.Create<string, object?>("honeyhive.source", new string('s', 40)),
+                KeyValuePair.Create<string, object?>("service.name", "last"),
+                KeyValuePair.Create<string, object?>("honeyhive.session_name", null),
+            ],
+        };
+        var options = new MappingOptions { MaxStringLength = 30 };
+
+        // Act
+        var mapped = SpanMapper.Map(span, options);
+
+        // Assert
+        Assert.Equal("last", mapped.Metadata["service_name"]!.GetValue<string>());
+        Assert.Equal(30, mapped.Source.Length);
+        Assert.Equal(40, mapped.Metadata["truncated"]!["honeyhive.source"]!.GetValue<int>());
+        Assert.Null(mapped.SessionName);
+        Assert.Null(SpanMapper.SessionName(span, options));
+    }
 }
