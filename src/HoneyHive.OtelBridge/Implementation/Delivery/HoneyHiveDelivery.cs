@@ -739,7 +739,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             try
             {
-                await this.client.SendAsync(call, token).ConfigureAwait(false);
+                await this.client.DeliverAsync(call, token).ConfigureAwait(false);
                 Interlocked.Increment(ref this.deliveredCalls);
                 var eventCount = EventCount(call);
                 Interlocked.Add(ref this.deliveredEvents, eventCount);
@@ -891,7 +891,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var stillRejected = false;
                 try
                 {
-                    await this.client.SendAsync(unit.Call, token).ConfigureAwait(false);
+                    await this.client.DeliverAsync(unit.Call, token).ConfigureAwait(false);
                     var eventCount = EventCount(unit.Call);
                     Interlocked.Increment(ref this.deliveredCalls);
                     Interlocked.Add(ref this.deliveredEvents, eventCount);
