@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Buffers;
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -19,7 +20,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Exporter;
 /// (ten 10-span traces, chat or plain): what the exporter costs per span outside mapping. <c>ToSpanRecords</c>: the
 /// activities to span records. <c>AssembleAndMap</c>: the records through a new <see cref="TraceAssembler"/> (mapping
 /// included) into a sink that keeps the calls. <c>EncodeEventBatches</c>: delivery taking those calls (each event
-/// encoded once). <c>Deliver</c>: the calls through a <see cref="HoneyHiveDelivery"/> to the accept-all endpoint
+/// encoded once into an exact-size array, as delivery did before and still does with a <c>CallDelivered</c> handler);
+/// <c>EncodeEventBatchesRented</c>: into rented arrays given back afterwards (delivery without a handler, the exporter). <c>Deliver</c>: the calls through a <see cref="HoneyHiveDelivery"/> to the accept-all endpoint
 /// (encoding, batching, HTTP) and a flush. <c>SendSessionStart</c>: one <c>POST /v1/sessions</c> through the client
 /// (the per-request cost; a batch of 100 spans makes about 16 requests).
 /// </summary>
@@ -84,6 +86,10 @@ public class ExporterStageBenchmarks
 
     [BenchmarkCategory("chat")]
     [Benchmark]
+    public int Chat_EncodeEventBatchesRented() => EncodeRented(this.chatCalls);
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
     public bool Chat_Deliver() => this.Deliver(this.chatCalls);
 
     [BenchmarkCategory("plain")]
@@ -97,6 +103,10 @@ public class ExporterStageBenchmarks
     [BenchmarkCategory("plain")]
     [Benchmark]
     public int Plain_EncodeEventBatches() => Encode(this.plainCalls);
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_EncodeEventBatchesRented() => EncodeRented(this.plainCalls);
 
     [BenchmarkCategory("plain")]
     [Benchmark]
@@ -127,6 +137,29 @@ public class ExporterStageBenchmarks
                 if (call is SessionEventBatchCall batch)
                 {
                     events += EncodedEvents.Encode(batch).Events.Length;
+                }
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Encoded into rented arrays and given back, as delivery does once a request is done.</summary>
+    private static int EncodeRented(List<ApiCall>[] traces)
+    {
+        var events = 0;
+        foreach (var calls in traces)
+        {
+            foreach (var call in calls)
+            {
+                if (call is SessionEventBatchCall batch)
+                {
+                    var (_, encoded, _, _, _) = EncodedEvents.EncodeRented(batch);
+                    events += encoded.Length;
+                    foreach (var json in encoded)
+                    {
+                        ArrayPool<byte>.Shared.Return(json);
+                    }
                 }
             }
         }
