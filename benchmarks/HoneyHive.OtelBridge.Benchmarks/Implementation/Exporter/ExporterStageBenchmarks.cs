@@ -1,7 +1,6 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
-using System.Buffers;
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -158,7 +157,7 @@ public class ExporterStageBenchmarks
                     events += encoded.Length;
                     foreach (var json in encoded)
                     {
-                        ArrayPool<byte>.Shared.Return(json);
+                        EventEncoder.RentedArrays.Return(json);
                     }
                 }
             }

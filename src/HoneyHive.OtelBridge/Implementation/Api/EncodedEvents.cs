@@ -63,7 +63,7 @@ internal static class EncodedEvents
     }
 
     /// <summary>
-    /// <see cref="Encode"/> into arrays rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, longer than the
+    /// <see cref="Encode"/> into arrays rented from <see cref="EventEncoder.RentedArrays"/>, longer than the
     /// JSON they hold (delivery's way: it returns them once the events were delivered or given up). The call's
     /// <see cref="SessionEventBatchCall.EncodedLengths"/> are the lengths; <paramref name="batch"/> is left as it was.
     /// </summary>

@@ -1,7 +1,6 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -1054,7 +1053,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
     /// <summary>
     /// A queued call. A session event batch is queued encoded: each event's JSON once, in an array rented from the
-    /// shared pool (the call's <see cref="SessionEventBatchCall.EncodedEvents"/> and
+    /// encoder's pool (<see cref="EventEncoder.RentedArrays"/>) (the call's <see cref="SessionEventBatchCall.EncodedEvents"/> and
     /// <see cref="SessionEventBatchCall.EncodedLengths"/>; the events keep only their identity), its size as measured
     /// then, and, for an event whose own <c>session_id</c> is not the batch's, its JSON with the batch's (what a
     /// cross-session batch sends). <see cref="ReturnRented"/> gives the arrays back once the events are done with.
@@ -1134,7 +1133,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     // The JSON without the session is no longer read by anything: the merged request took the other.
                     if (this.rented)
                     {
-                        ArrayPool<byte>.Shared.Return(this.encoded![i]);
+                        EventEncoder.RentedArrays.Return(this.encoded![i]);
                     }
 
                     this.encoded![i] = json;
@@ -1157,7 +1156,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             this.returned = true;
             foreach (var json in this.encoded)
             {
-                ArrayPool<byte>.Shared.Return(json);
+                EventEncoder.RentedArrays.Return(json);
             }
 
             if (this.WithSession is { } withSession)
@@ -1166,7 +1165,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 {
                     if (json is not null)
                     {
-                        ArrayPool<byte>.Shared.Return(json);
+                        EventEncoder.RentedArrays.Return(json);
                     }
                 }
             }
