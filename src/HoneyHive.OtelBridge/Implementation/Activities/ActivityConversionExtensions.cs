@@ -77,6 +77,7 @@ internal static class ActivityConversionExtensions
     /// <returns>The attribute value.</returns>
     internal static object? ToAttributeValue(object? value) => value switch
     {
+        string text => text,
         Array array when array is not byte[] => ToArray(array),
         _ => ToScalar(value),
     };
@@ -88,65 +89,132 @@ internal static class ActivityConversionExtensions
     {
         legacyStatusCode = null;
         legacyStatusDescription = null;
-        List<KeyValuePair<string, object?>>? attributes = null;
+
+        // Counted first (the enumerator is a struct over the activity's own list), so the record gets one exact-size
+        // array instead of a list grown from 8 (20 tags left arrays of 8, 16 and 32 behind).
+        var count = 0;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             switch (tag.Key)
             {
                 case StatusCodeTag:
                     legacyStatusCode = tag.Value as string;
-                    continue;
+                    break;
                 case StatusDescriptionTag:
                     legacyStatusDescription = tag.Value as string;
-                    continue;
+                    break;
                 default:
-                    (attributes ??= new List<KeyValuePair<string, object?>>(8)).Add(
-                        new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value)));
+                    count++;
                     break;
             }
         }
 
-        return attributes is null ? SpanRecord.NoAttributes : attributes;
+        if (count == 0)
+        {
+            return SpanRecord.NoAttributes;
+        }
+
+        var attributes = new KeyValuePair<string, object?>[count];
+        var i = 0;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Key is not (StatusCodeTag or StatusDescriptionTag) && i < attributes.Length)
+            {
+                attributes[i++] = new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value));
+            }
+        }
+
+        return i == attributes.Length ? attributes : attributes[..i];
     }
 
-    private static IReadOnlyList<SpanEventRecord> ExtractEvents(Activity activity)
+    private static SpanEventRecord[] ExtractEvents(Activity activity)
     {
-        List<SpanEventRecord>? events = null;
+        var count = 0;
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
         {
-            (events ??= new List<SpanEventRecord>(4)).Add(new SpanEventRecord(
+            count++;
+        }
+
+        if (count == 0)
+        {
+            return NoEvents;
+        }
+
+        var events = new SpanEventRecord[count];
+        var i = 0;
+        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        {
+            if (i == events.Length)
+            {
+                break;
+            }
+
+            events[i++] = new SpanEventRecord(
                 activityEvent.Name,
                 (activityEvent.Timestamp.UtcTicks - UnixEpochTicks) * NanosecondsPerTick,
-                ToAttributes(activityEvent.EnumerateTagObjects())));
+                ToAttributes(activityEvent.EnumerateTagObjects()));
         }
 
-        return events is null ? NoEvents : events;
+        return i == events.Length ? events : events[..i];
     }
 
-    private static IReadOnlyList<SpanLinkRecord> ExtractLinks(Activity activity)
+    private static SpanLinkRecord[] ExtractLinks(Activity activity)
     {
-        List<SpanLinkRecord>? links = null;
+        var count = 0;
         foreach (ref readonly var link in activity.EnumerateLinks())
         {
-            (links ??= new List<SpanLinkRecord>(2)).Add(new SpanLinkRecord(
-                link.Context.TraceId,
-                link.Context.SpanId,
-                ToAttributes(link.EnumerateTagObjects())));
+            count++;
         }
 
-        return links is null ? NoLinks : links;
+        if (count == 0)
+        {
+            return NoLinks;
+        }
+
+        var links = new SpanLinkRecord[count];
+        var i = 0;
+        foreach (ref readonly var link in activity.EnumerateLinks())
+        {
+            if (i == links.Length)
+            {
+                break;
+            }
+
+            links[i++] = new SpanLinkRecord(
+                link.Context.TraceId,
+                link.Context.SpanId,
+                ToAttributes(link.EnumerateTagObjects()));
+        }
+
+        return i == links.Length ? links : links[..i];
     }
 
     private static IReadOnlyList<KeyValuePair<string, object?>> ToAttributes(Activity.Enumerator<KeyValuePair<string, object?>> tags)
     {
-        List<KeyValuePair<string, object?>>? attributes = null;
+        var count = 0;
         foreach (ref readonly var tag in tags)
         {
-            (attributes ??= new List<KeyValuePair<string, object?>>(4)).Add(
-                new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value)));
+            count++;
         }
 
-        return attributes is null ? SpanRecord.NoAttributes : attributes;
+        if (count == 0)
+        {
+            return SpanRecord.NoAttributes;
+        }
+
+        var attributes = new KeyValuePair<string, object?>[count];
+        var i = 0;
+        foreach (ref readonly var tag in tags)
+        {
+            if (i == attributes.Length)
+            {
+                break;
+            }
+
+            attributes[i++] = new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value));
+        }
+
+        return i == attributes.Length ? attributes : attributes[..i];
     }
 
     private static object?[] ToArray(Array array)

@@ -85,6 +85,13 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
     /// </summary>
     public IReadOnlyList<byte[]>? EncodedEvents { get; init; }
 
+    /// <summary>
+    /// Gets the length of each event's JSON in <see cref="EncodedEvents"/>, from the start of its array, when the arrays
+    /// are longer than the JSON (rented: delivery's, see <see cref="EncodedEvents.EncodeRented"/>); null: each array is
+    /// exactly its event's JSON.
+    /// </summary>
+    public IReadOnlyList<int>? EncodedLengths { get; init; }
+
     public override string Method => "POST";
 
     public override string Path => "/v1/sessions/" + this.SessionId + "/events/batch";
@@ -100,7 +107,7 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
         }
 
         writer.WriteStartObject();
-        Api.EncodedEvents.WriteEventsProperty(writer, encoded);
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths);
         writer.WriteEndObject();
     }
 }

@@ -63,6 +63,59 @@ internal static class EncodedEvents
     }
 
     /// <summary>
+    /// <see cref="Encode"/> into arrays rented from <see cref="EventEncoder.RentedArrays"/>, longer than the
+    /// JSON they hold (delivery's way: it returns them once the events were delivered or given up). The call's
+    /// <see cref="SessionEventBatchCall.EncodedLengths"/> are the lengths; <paramref name="batch"/> is left as it was.
+    /// </summary>
+    /// <param name="batch">The batch, not encoded yet.</param>
+    /// <returns>
+    /// The encoded call; its events' rented arrays and JSON lengths (the arrays behind its
+    /// <see cref="SessionEventBatchCall.EncodedEvents"/> and <see cref="SessionEventBatchCall.EncodedLengths"/>); and, per
+    /// event, its JSON with the batch's <c>session_id</c> where the event's own differs, rented too, with its length
+    /// (both null when every event has the batch's session, as mapped events do).
+    /// </returns>
+    public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) EncodeRented(SessionEventBatchCall batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EncodedEvents is not null)
+        {
+            throw new ArgumentException("The batch is encoded already.", nameof(batch));
+        }
+
+        var events = batch.Request.Events;
+        var encoded = new byte[events.Count][];
+        var lengths = new int[events.Count];
+        var identities = new List<EventRequest>(events.Count);
+        byte[]?[]? withSession = null;
+        int[]? withSessionLengths = null;
+        using (var encoder = new EventEncoder())
+        {
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                var request = events[i];
+                encoded[i] = encoder.EncodeRented(request, out lengths[i]);
+                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
+                {
+                    withSession ??= new byte[events.Count][];
+                    withSessionLengths ??= new int[events.Count];
+                    withSession[i] = encoder.EncodeWithSessionRented(request, batch.SessionId, out withSessionLengths[i]);
+                }
+
+                identities.Add(Identity(request));
+            }
+        }
+
+        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
+        {
+            EncodedEvents = encoded,
+            EncodedLengths = lengths,
+            LogPosition = batch.LogPosition,
+            AcceptedTimestamp = batch.AcceptedTimestamp,
+        };
+        return (call, encoded, lengths, withSession, withSessionLengths);
+    }
+
+    /// <summary>
     /// What is kept of an encoded event besides its bytes: the fields delivery and its listeners read (type, id,
     /// session, parent, name); <c>inputs</c> is left empty and every other tree is dropped.
     /// </summary>
@@ -80,18 +133,20 @@ internal static class EncodedEvents
     /// <summary>Writes <c>"events":[...]</c> (the property and its array) from encoded events.</summary>
     /// <param name="writer">The writer, inside the body object.</param>
     /// <param name="events">The encoded events.</param>
-    public static void WriteEventsProperty(Utf8JsonWriter writer, IReadOnlyList<byte[]> events)
+    /// <param name="lengths">The length of each event's JSON from the start of its array; null: the whole arrays.</param>
+    public static void WriteEventsProperty(Utf8JsonWriter writer, IReadOnlyList<byte[]> events, IReadOnlyList<int>? lengths = null)
     {
         // A writer with other settings than the encoder's (the map command's relaxed escaping, indentation) gets
         // each event re-read and re-written in its own settings; delivery's writer takes the bytes as they are.
         var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
         writer.WritePropertyName("events"u8);
         writer.WriteStartArray();
-        foreach (var json in events)
+        for (var i = 0; i < events.Count; i++)
         {
+            var json = new ReadOnlyMemory<byte>(events[i], 0, lengths is null ? events[i].Length : lengths[i]);
             if (asIs)
             {
-                writer.WriteRawValue(json, skipInputValidation: true);
+                writer.WriteRawValue(json.Span, skipInputValidation: true);
             }
             else
             {

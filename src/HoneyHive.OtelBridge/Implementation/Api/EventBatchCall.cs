@@ -26,6 +26,12 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
     /// </summary>
     public IReadOnlyList<byte[]>? EncodedEvents { get; init; }
 
+    /// <summary>
+    /// Gets the length of each event's JSON in <see cref="EncodedEvents"/> when the arrays are longer than the JSON
+    /// (rented, delivery's); null: each array is exactly its event's JSON.
+    /// </summary>
+    public IReadOnlyList<int>? EncodedLengths { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         if (this.EncodedEvents is not { } encoded)
@@ -36,7 +42,7 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
 
         // The order and omissions of the serializer: events, single_session, session_properties; nulls left out.
         writer.WriteStartObject();
-        Api.EncodedEvents.WriteEventsProperty(writer, encoded);
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths);
         if (this.Request.SingleSession is { } singleSession)
         {
             writer.WriteBoolean("single_session"u8, singleSession);

@@ -29,10 +29,14 @@ internal sealed class HoneyHiveApiClient
 
     private const string Redacted = "<redacted>";
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private const string JsonMediaType = "application/json";
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new(JsonMediaType);
 
     private readonly HttpClient httpClient;
     private readonly HoneyHiveConnectionSettings settings;
+    private CachedText<Uri>? baseText;
+    private CachedText<string>? authorization;
 
     public HoneyHiveApiClient(HttpClient httpClient, HoneyHiveConnectionSettings settings)
     {
@@ -118,52 +122,35 @@ internal sealed class HoneyHiveApiClient
     /// </summary>
     public async Task<JsonNode?> SendAsync(ApiCall call, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        var body = await this.SendCoreAsync(call, cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
+        {
+            return null;
+        }
 
-        // The bridge must never trace its own calls to HoneyHive (that would feed back into the exporter).
-        using var suppress = SuppressInstrumentationScope.Begin();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(this.settings.RequestTimeout);
-
-        using var request = this.CreateRequest(call);
         try
         {
-            using var response = await this.httpClient
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
-                .ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw this.FromErrorResponse(call, response, body);
-            }
-
-            if (body.Length == 0)
-            {
-                return null;
-            }
-
-            try
-            {
-                return JsonNode.Parse(body);
-            }
-            catch (JsonException)
-            {
-                throw InvalidResponse(call, "JSON");
-            }
+            return JsonNode.Parse(body);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (JsonException)
         {
-            throw new HoneyHiveApiException(
-                HoneyHiveApiErrorReason.Timeout,
-                string.Create(CultureInfo.InvariantCulture, $"HoneyHive API {call.Method} {call.Path} got no answer within {this.settings.RequestTimeout.TotalSeconds:0.###} s (timeout; will be retried)."),
-                innerException: ex);
+            throw InvalidResponse(call, "JSON");
         }
-        catch (HttpRequestException ex)
+    }
+
+    /// <summary>
+    /// Sends one call whose answer is not needed (delivery's): fails as <see cref="SendAsync"/> does, including on a
+    /// success whose body is not JSON, but only reads the answer through, without building its tree.
+    /// </summary>
+    /// <param name="call">The call.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the call succeeded.</returns>
+    public async Task DeliverAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        var body = await this.SendCoreAsync(call, cancellationToken).ConfigureAwait(false);
+        if (body.Length > 0 && !IsJson(body))
         {
-            throw new HoneyHiveApiException(
-                HoneyHiveApiErrorReason.Connection,
-                string.Create(CultureInfo.InvariantCulture, $"HoneyHive API {call.Method} {call.Path} failed to connect to {this.settings.BaseUrl.GetLeftPart(UriPartial.Authority)}: {this.Scrub(ex.Message)}"),
-                innerException: ex);
+            throw InvalidResponse(call, "JSON");
         }
     }
 
@@ -219,25 +206,124 @@ internal sealed class HoneyHiveApiClient
         return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
     }
 
+    /// <summary>Checks what <see cref="JsonNode.Parse(ReadOnlySpan{byte}, JsonNodeOptions?, JsonDocumentOptions)"/>
+    /// accepts (one JSON value, default options), without building anything.</summary>
+    private static bool IsJson(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body, isFinalBlock: true, state: default);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return reader.BytesConsumed > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sends one call; returns the body of a success, throws <see cref="HoneyHiveApiException"/> on any
+    /// failure.</summary>
+    private async Task<byte[]> SendCoreAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+
+        // The bridge must never trace its own calls to HoneyHive (that would feed back into the exporter).
+        using var suppress = SuppressInstrumentationScope.Begin();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(this.settings.RequestTimeout);
+
+        using var request = this.CreateRequest(call);
+        try
+        {
+            using var response = await this.httpClient
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                .ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw this.FromErrorResponse(call, response, body);
+            }
+
+            return body;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HoneyHiveApiException(
+                HoneyHiveApiErrorReason.Timeout,
+                string.Create(CultureInfo.InvariantCulture, $"HoneyHive API {call.Method} {call.Path} got no answer within {this.settings.RequestTimeout.TotalSeconds:0.###} s (timeout; will be retried)."),
+                innerException: ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HoneyHiveApiException(
+                HoneyHiveApiErrorReason.Connection,
+                string.Create(CultureInfo.InvariantCulture, $"HoneyHive API {call.Method} {call.Path} failed to connect to {this.settings.BaseUrl.GetLeftPart(UriPartial.Authority)}: {this.Scrub(ex.Message)}"),
+                innerException: ex);
+        }
+    }
+
     private HttpRequestMessage CreateRequest(ApiCall call)
     {
-        var baseText = this.settings.BaseUrl.AbsoluteUri.TrimEnd('/');
-        var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(baseText + call.Path, UriKind.Absolute));
+        var request = new HttpRequestMessage(MethodOf(call.Method), new Uri(this.BaseText() + call.Path, UriKind.Absolute));
+
+        // Raw header values, in the order and with the bytes the typed headers wrote ("Bearer <key>", one media type):
+        // no header-value objects per request.
         if (this.settings.HasApiKey)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", this.settings.ApiKey);
+            request.Headers.TryAddWithoutValidation("Authorization", this.Authorization());
         }
 
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation("hh-client-package", ClientPackage);
         request.Headers.TryAddWithoutValidation("hh-client-version", ClientVersion);
         request.Headers.TryAddWithoutValidation("hh-client-language", ClientLanguage);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", JsonMediaType);
 
         var content = new PooledJsonContent(call);
         content.Headers.ContentType = JsonContentType;
         request.Content = content;
         return request;
+    }
+
+    private static HttpMethod MethodOf(string method) => method switch
+    {
+        "POST" => HttpMethod.Post,
+        "PUT" => HttpMethod.Put,
+        _ => new HttpMethod(method),
+    };
+
+    /// <summary>The base URL without its trailing slash, made again only when the settings' URL changes.</summary>
+    private string BaseText()
+    {
+        var baseUrl = this.settings.BaseUrl;
+        var cached = this.baseText;
+        if (cached is not null && ReferenceEquals(cached.Source, baseUrl))
+        {
+            return cached.Text;
+        }
+
+        var text = baseUrl.AbsoluteUri.TrimEnd('/');
+        this.baseText = new CachedText<Uri>(baseUrl, text);
+        return text;
+    }
+
+    /// <summary>The <c>Authorization</c> value, made again only when the settings' key changes.</summary>
+    private string Authorization()
+    {
+        var apiKey = this.settings.ApiKey!;
+        var cached = this.authorization;
+        if (cached is not null && ReferenceEquals(cached.Source, apiKey))
+        {
+            return cached.Text;
+        }
+
+        var text = "Bearer " + apiKey;
+        this.authorization = new CachedText<string>(apiKey, text);
+        return text;
     }
 
     private HoneyHiveApiException FromErrorResponse(ApiCall call, HttpResponseMessage response, byte[] body)
@@ -325,4 +411,8 @@ internal sealed class HoneyHiveApiClient
 
         return text.Length > MaxApiMessageLength ? text[..MaxApiMessageLength] + "…" : text;
     }
+
+    /// <summary>A text made from a setting, with the setting it was made from (replaced whole, so a reader never
+    /// sees one without the other).</summary>
+    private sealed record CachedText<T>(T Source, string Text);
 }

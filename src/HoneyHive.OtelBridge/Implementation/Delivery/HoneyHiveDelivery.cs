@@ -213,10 +213,12 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
 
         // Events of event batches are encoded here, outside the lock, once: their bytes are what is queued and sent.
+        // Into rented arrays unless a CallDelivered handler is listening (it is given the call and may keep it).
         var prepared = new QueuedCall[calls.Count];
+        var rent = this.CallDelivered is null;
         for (var i = 0; i < calls.Count; i++)
         {
-            prepared[i] = QueuedCall.Create(calls[i]);
+            prepared[i] = QueuedCall.Create(calls[i], rent);
         }
 
         int queued;
@@ -358,16 +360,19 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
                 var encoded = batch.EncodedEvents;
+                var lengths = batch.EncodedLengths;
                 return (
                     new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) })
                     {
                         EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
+                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, 0, half),
                         LogPosition = call.LogPosition,
                         AcceptedTimestamp = call.AcceptedTimestamp,
                     },
                     new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) })
                     {
                         EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
+                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, half, events.Count - half),
                         LogPosition = call.LogPosition,
                         AcceptedTimestamp = call.AcceptedTimestamp,
                     });
@@ -378,16 +383,19 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var events = batch.Request.Events;
                 var half = events.Count / 2;
                 var encoded = batch.EncodedEvents;
+                var lengths = batch.EncodedLengths;
                 return (
                     new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) })
                     {
                         EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
+                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, 0, half),
                         LogPosition = call.LogPosition,
                         AcceptedTimestamp = call.AcceptedTimestamp,
                     },
                     new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) })
                     {
                         EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
+                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, half, events.Count - half),
                         LogPosition = call.LogPosition,
                         AcceptedTimestamp = call.AcceptedTimestamp,
                     });
@@ -603,6 +611,15 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 }
             }
         }
+        else if (outcome != Outcome.Requeue)
+        {
+            // Done with for good, and no handler was given the call (one may keep it): nothing reads the events' bytes
+            // any more (the request body was a copy), so their rented arrays go back to the pool.
+            foreach (var (_, piece) in unit.Parts)
+            {
+                piece.ReturnRented();
+            }
+        }
     }
 
     private void RememberCreatedLocked(string sessionId)
@@ -664,11 +681,12 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             if (involved.Count > 1)
             {
                 var encoded = new byte[taking.Events.Count][];
+                var lengths = new int[encoded.Length];
                 for (var i = 0; i < encoded.Length; i++)
                 {
-                    var (eventSessionId, request, json, withSession) = taking.Events[i];
+                    var (eventSessionId, request, json, length, withSession, withSessionLength) = taking.Events[i];
                     request.SessionId = eventSessionId;
-                    encoded[i] = withSession ?? json;
+                    (encoded[i], lengths[i]) = withSession is null ? (json, length) : (withSession, withSessionLength);
                 }
 
                 // From now on the events carry their session_id in every body, as the events themselves do.
@@ -677,7 +695,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     piece.KeepSessionIds();
                 }
 
-                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] }) { EncodedEvents = encoded };
+                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] }) { EncodedEvents = encoded, EncodedLengths = lengths };
                 Interlocked.Increment(ref this.crossSessionBatches);
             }
             else
@@ -687,6 +705,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] })
                     {
                         EncodedEvents = [.. taking.Events.Select(e => e.Json)],
+                        EncodedLengths = [.. taking.Events.Select(e => e.Length)],
                     };
             }
 
@@ -739,7 +758,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             try
             {
-                await this.client.SendAsync(call, token).ConfigureAwait(false);
+                await this.client.DeliverAsync(call, token).ConfigureAwait(false);
                 Interlocked.Increment(ref this.deliveredCalls);
                 var eventCount = EventCount(call);
                 Interlocked.Add(ref this.deliveredEvents, eventCount);
@@ -891,7 +910,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var stillRejected = false;
                 try
                 {
-                    await this.client.SendAsync(unit.Call, token).ConfigureAwait(false);
+                    await this.client.DeliverAsync(unit.Call, token).ConfigureAwait(false);
                     var eventCount = EventCount(unit.Call);
                     Interlocked.Increment(ref this.deliveredCalls);
                     Interlocked.Add(ref this.deliveredEvents, eventCount);
@@ -994,7 +1013,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
         /// <summary>Gets the events taken: session, event (its identity), its JSON, and its JSON with that session's
         /// <c>session_id</c> when that differs (null when the JSON has it already).</summary>
-        public List<(string SessionId, EventRequest Event, byte[] Json, byte[]? WithSession)> Events { get; } = [];
+        public List<(string SessionId, EventRequest Event, byte[] Json, int Length, byte[]? WithSession, int WithSessionLength)> Events { get; } = [];
 
         public List<(string SessionId, QueuedCall Piece)> Parts { get; } = [];
 
@@ -1020,30 +1039,36 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             var batch = (SessionEventBatchCall)piece.Call;
-            this.Events.Add((sessionId, batch.Request.Events[index], piece.EncodedEvent(index), piece.WithSession?[index]));
+            this.Events.Add((
+                sessionId,
+                batch.Request.Events[index],
+                piece.EncodedEvent(index),
+                piece.EncodedLength(index),
+                piece.WithSession?[index],
+                piece.WithSessionLengths?[index] ?? 0));
             this.bytes += cost;
             return true;
         }
     }
 
     /// <summary>
-    /// A queued call. A session event batch is queued encoded: each event's JSON once (the call's
-    /// <see cref="SessionEventBatchCall.EncodedEvents"/>; the events keep only their identity), its size as measured
+    /// A queued call. A session event batch is queued encoded: each event's JSON once, in an array rented from the
+    /// encoder's pool (<see cref="EventEncoder.RentedArrays"/>) (the call's <see cref="SessionEventBatchCall.EncodedEvents"/> and
+    /// <see cref="SessionEventBatchCall.EncodedLengths"/>; the events keep only their identity), its size as measured
     /// then, and, for an event whose own <c>session_id</c> is not the batch's, its JSON with the batch's (what a
-    /// cross-session batch sends).
+    /// cross-session batch sends). <see cref="ReturnRented"/> gives the arrays back once the events are done with.
     /// </summary>
-    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? eventSizes, byte[]?[]? withSession)
+    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? lengths, int[]? eventSizes, byte[]?[]? withSession, int[]? withSessionLengths, bool rented)
     {
         /// <summary>The bytes of <c>{"events":[]}</c>.</summary>
         public const int BatchEnvelopeBytes = 13;
 
         private readonly byte[][]? encoded = encoded;
+        private readonly int[]? lengths = lengths;
+        private readonly bool rented = rented;
+        private bool returned;
 
         public ApiCall Call { get; } = call;
-
-        /// <summary>Gets the JSON of an event of a session event batch (the array behind the call's
-        /// <see cref="SessionEventBatchCall.EncodedEvents"/>).</summary>
-        public byte[] EncodedEvent(int index) => this.encoded![index];
 
         public int[]? EventSizes { get; } = eventSizes;
 
@@ -1051,23 +1076,44 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// every event has it.</summary>
         public byte[]?[]? WithSession { get; private set; } = withSession;
 
-        public static QueuedCall Create(ApiCall call)
+        /// <summary>Gets the lengths of the JSON in <see cref="WithSession"/>.</summary>
+        public int[]? WithSessionLengths { get; private set; } = withSessionLengths;
+
+        public static QueuedCall Create(ApiCall call, bool rent)
         {
             if (call is not SessionEventBatchCall batch)
             {
-                return new QueuedCall(call, null, null, null);
+                return new QueuedCall(call, null, null, null, null, null, rented: false);
             }
 
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
-            var (queued, encoded, withSession) = EncodedEvents.Encode(batch);
-            var sizes = new int[encoded.Length];
-            for (var i = 0; i < sizes.Length; i++)
+            if (rent)
             {
-                sizes[i] = encoded[i].Length;
+                var (queued, encoded, lengths, withSession, withSessionLengths) = EncodedEvents.EncodeRented(batch);
+                return new QueuedCall(queued, encoded, lengths, [.. lengths], withSession, withSessionLengths, rented: true);
             }
 
-            return new QueuedCall(queued, encoded, sizes, withSession);
+            var (exactCall, exact, exactWithSession) = EncodedEvents.Encode(batch);
+            var exactLengths = new int[exact.Length];
+            int[]? exactWithSessionLengths = exactWithSession is null ? null : new int[exact.Length];
+            for (var i = 0; i < exact.Length; i++)
+            {
+                exactLengths[i] = exact[i].Length;
+                if (exactWithSession?[i] is { } json)
+                {
+                    exactWithSessionLengths![i] = json.Length;
+                }
+            }
+
+            return new QueuedCall(exactCall, exact, exactLengths, [.. exactLengths], exactWithSession, exactWithSessionLengths, rented: false);
         }
+
+        /// <summary>Gets the array holding the JSON of an event of a session event batch (the array behind the call's
+        /// <see cref="SessionEventBatchCall.EncodedEvents"/>).</summary>
+        public byte[] EncodedEvent(int index) => this.encoded![index];
+
+        /// <summary>Gets the length of the JSON of an event in its array.</summary>
+        public int EncodedLength(int index) => this.lengths![index];
 
         /// <summary>
         /// After the events went out in a cross-session batch, which set each event's <c>session_id</c>: their JSON is
@@ -1084,39 +1130,79 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 if (withSession[i] is { } json)
                 {
+                    // The JSON without the session is no longer read by anything: the merged request took the other.
+                    if (this.rented)
+                    {
+                        EventEncoder.RentedArrays.Return(this.encoded![i]);
+                    }
+
                     this.encoded![i] = json;
+                    this.lengths![i] = this.WithSessionLengths![i];
                 }
             }
 
             this.WithSession = null;
+            this.WithSessionLengths = null;
+        }
+
+        /// <summary>Returns the rented arrays of the events to the pool (once; the call must not be written again).</summary>
+        public void ReturnRented()
+        {
+            if (!this.rented || this.returned || this.encoded is null)
+            {
+                return;
+            }
+
+            this.returned = true;
+            foreach (var json in this.encoded)
+            {
+                EventEncoder.RentedArrays.Return(json);
+            }
+
+            if (this.WithSession is { } withSession)
+            {
+                foreach (var json in withSession)
+                {
+                    if (json is not null)
+                    {
+                        EventEncoder.RentedArrays.Return(json);
+                    }
+                }
+            }
         }
 
         /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position
-        /// and the encoded events.</summary>
+        /// and the encoded events (each event's array belongs to one of them only).</summary>
         public (QueuedCall Prefix, QueuedCall Remainder) SplitAt(string sessionId, int count)
         {
             var batch = (SessionEventBatchCall)this.Call;
             var events = batch.Request.Events;
             var encoded = this.encoded!;
+            var lengths = this.lengths!;
             var prefixEncoded = encoded[..count];
             var restEncoded = encoded[count..];
+            var prefixLengths = lengths[..count];
+            var restLengths = lengths[count..];
             var restCount = events.Count - count;
             var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) })
             {
                 EncodedEvents = prefixEncoded,
+                EncodedLengths = prefixLengths,
                 LogPosition = batch.LogPosition,
                 AcceptedTimestamp = batch.AcceptedTimestamp,
             };
             var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, restCount) })
             {
                 EncodedEvents = restEncoded,
+                EncodedLengths = restLengths,
                 LogPosition = batch.LogPosition,
                 AcceptedTimestamp = batch.AcceptedTimestamp,
             };
             var withSession = this.WithSession;
+            var withSessionLengths = this.WithSessionLengths;
             return (
-                new QueuedCall(prefix, prefixEncoded, this.EventSizes![..count], withSession?[..count]),
-                new QueuedCall(rest, restEncoded, this.EventSizes![count..], withSession?[count..]));
+                new QueuedCall(prefix, prefixEncoded, prefixLengths, this.EventSizes![..count], withSession?[..count], withSessionLengths?[..count], this.rented),
+                new QueuedCall(rest, restEncoded, restLengths, this.EventSizes![count..], withSession?[count..], withSessionLengths?[count..], this.rented));
         }
     }
 }

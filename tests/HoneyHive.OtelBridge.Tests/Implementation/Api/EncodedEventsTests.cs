@@ -122,6 +122,54 @@ public class EncodedEventsTests
         Assert.Null(withSession);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public void EncodeRented_BatchWithEventsOfItsSessionAndWithout_SameBodiesAsEncode(int count)
+    {
+        // Arrange
+        var events = Enumerable.Range(0, count).Select(i => TestEvents.Rich(i, i % 3 == 1 ? null : SessionId)).ToList();
+        var batch = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = events }) { LogPosition = 7, AcceptedTimestamp = 9 };
+        var (exactCall, _, exactWithSession) = EncodedEvents.Encode(batch);
+
+        // Act
+        var (call, encoded, lengths, withSession, withSessionLengths) = EncodedEvents.EncodeRented(batch);
+
+        // Assert
+        Assert.Equal(exactCall.GetBodyUtf8(), call.GetBodyUtf8());
+        Assert.Equal(batch.GetBodyUtf8(), call.GetBodyUtf8());
+        Assert.Same(encoded, call.EncodedEvents);
+        Assert.Same(lengths, call.EncodedLengths);
+        Assert.Equal((7L, 9L, SessionId), (call.LogPosition, call.AcceptedTimestamp, call.SessionId));
+        Assert.Equal(exactWithSession is null, withSession is null);
+        for (var i = 0; i < count; i++)
+        {
+            var expected = exactWithSession?[i];
+            var actual = withSession?[i] is { } json ? json.AsSpan(0, withSessionLengths![i]).ToArray() : null;
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void WriteBody_EventBatchWithLengths_WritesOnlyTheJsonOfEachArray()
+    {
+        // Arrange
+        var events = Enumerable.Range(0, 3).Select(i => TestEvents.Rich(i, SessionId)).ToList();
+        var exact = Encode(events);
+        var padded = exact.Select(json => json.Concat("garbage after the JSON"u8.ToArray()).ToArray()).ToArray();
+        var call = new EventBatchCall(new EventBatchRequest { Events = [.. events.Select(EncodedEvents.Identity)] })
+        {
+            EncodedEvents = padded,
+            EncodedLengths = [.. exact.Select(json => json.Length)],
+        };
+
+        // Act
+        var body = call.GetBodyUtf8();
+
+        // Assert
+        Assert.Equal(new EventBatchCall(new EventBatchRequest { Events = events }).GetBodyUtf8(), body);
+    }
+
     [Fact]
     public void Identity_RichEvent_KeepsTheIdentityAndDropsEveryTree()
     {

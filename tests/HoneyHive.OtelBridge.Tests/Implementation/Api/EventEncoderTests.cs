@@ -46,4 +46,27 @@ public class EventEncoderTests
         Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(expected, HoneyHiveJsonContext.Default.EventRequest), json);
         Assert.Null(request.SessionId);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("00000000-0000-4000-8000-000000000009")]
+    public void EncodeRented_RichEvents_TheSerializerBytesAtTheStartOfEachArray(string? sessionId)
+    {
+        // Arrange
+        using var encoder = new EventEncoder();
+        var requests = Enumerable.Range(0, 20).Select(n => TestEvents.Rich(n, null)).ToList();
+        var expected = requests.Select(r => sessionId is null ? encoder.Encode(r) : encoder.EncodeWithSession(r, sessionId)).ToList();
+
+        // Act
+        var rented = requests.Select(r =>
+        {
+            var array = sessionId is null ? encoder.EncodeRented(r, out var length) : encoder.EncodeWithSessionRented(r, sessionId, out length);
+            return (Array: array, Length: length);
+        }).ToList();
+
+        // Assert
+        Assert.Equal(expected, rented.Select(r => r.Array.AsSpan(0, r.Length).ToArray()));
+        Assert.All(rented, r => Assert.True(r.Array.Length >= r.Length));
+        Assert.All(requests, r => Assert.Null(r.SessionId));
+    }
 }

@@ -714,6 +714,46 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal((1L, 2L), losses[HoneyHiveDelivery.SessionNotCreatedReason]);
     }
 
+    [Fact]
+    public async Task Submit_RoundsOfBatchesInRentedArrays_EveryEventSentAsSerialized()
+    {
+        // Arrange: no CallDelivered handler, so the events are queued in rented arrays and given back after each
+        // request; later rounds reuse them, and every event must still go out as its own bytes.
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 4, MaxEventsPerBatch = 25 });
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Act
+        for (var round = 0; round < 4; round++)
+        {
+            for (var session = 0; session < 8; session++)
+            {
+                var sessionId = SessionId(100 + (round * 10) + session);
+                var events = Enumerable.Range(0, 10).Select(i => TestEvents.Rich((round * 100) + (session * 10) + i, sessionId)).ToList();
+                foreach (var e in events)
+                {
+                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Default.EventRequest));
+                }
+
+                delivery.Submit([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events })]);
+            }
+
+            Assert.True(await delivery.FlushAsync(Bounded));
+        }
+
+        // Assert
+        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var request in this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)))
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(request.Body);
+            foreach (var e in body.RootElement.GetProperty("events").EnumerateArray())
+            {
+                sent.Add(e.GetProperty("event_id").GetString()!, e.GetRawText());
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), sent.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
     private static HoneyHiveDeliveryOptions FastRetries() => new()
     {
         InitialBackoff = TimeSpan.FromMilliseconds(5),

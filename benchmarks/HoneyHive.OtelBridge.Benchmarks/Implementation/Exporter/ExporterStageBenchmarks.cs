@@ -1,0 +1,194 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using HoneyHive.OtelBridge.Benchmarks.Workloads;
+using HoneyHive.OtelBridge.Implementation.Activities;
+using HoneyHive.OtelBridge.Implementation.Api;
+using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Implementation.Spans;
+using Microsoft.Extensions.Configuration;
+
+namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Exporter;
+
+/// <summary>
+/// The stages of <see cref="HoneyHiveExporterBenchmarks"/> one at a time, each over the same 100 finished activities
+/// (ten 10-span traces, chat or plain): what the exporter costs per span outside mapping. <c>ToSpanRecords</c>: the
+/// activities to span records. <c>AssembleAndMap</c>: the records through a new <see cref="TraceAssembler"/> (mapping
+/// included) into a sink that keeps the calls. <c>EncodeEventBatches</c>: delivery taking those calls (each event
+/// encoded once into an exact-size array, as delivery did before and still does with a <c>CallDelivered</c> handler);
+/// <c>EncodeEventBatchesRented</c>: into rented arrays given back afterwards (delivery without a handler, the exporter). <c>Deliver</c>: the calls through a <see cref="HoneyHiveDelivery"/> to the accept-all endpoint
+/// (encoding, batching, HTTP) and a flush. <c>SendSessionStart</c>: one <c>POST /v1/sessions</c> through the client
+/// (the per-request cost; a batch of 100 spans makes about 16 requests).
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class ExporterStageBenchmarks
+{
+    private readonly TraceAssemblerOptions assemblerOptions = new() { RootWait = Timeout.InfiniteTimeSpan };
+    private BenchmarkActivities activities = null!;
+    private AcceptAllServer server = null!;
+    private HttpClient httpClient = null!;
+    private HoneyHiveApiClient client = null!;
+    private HoneyHiveDelivery delivery = null!;
+    private Activity[] chatActivities = null!;
+    private Activity[] plainActivities = null!;
+    private SpanRecord[] chatSpans = null!;
+    private SpanRecord[] plainSpans = null!;
+    private List<ApiCall>[] chatCalls = null!;
+    private List<ApiCall>[] plainCalls = null!;
+    private StartSessionCall sessionStart = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        this.activities = new BenchmarkActivities();
+        this.server = AcceptAllServer.StartAsync().GetAwaiter().GetResult();
+        this.httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+        this.client = new HoneyHiveApiClient(
+            this.httpClient,
+            new HoneyHiveConnectionSettings(new ConfigurationBuilder().Build()) { ApiKey = "hh_benchmark_key", BaseUrl = this.server.HttpAddress });
+        this.delivery = new HoneyHiveDelivery(this.client, new HoneyHiveDeliveryOptions());
+        this.chatActivities = this.activities.Traces(HoneyHiveExporterBenchmarks.BatchSize / BenchmarkActivities.SpansPerTrace, chat: true);
+        this.plainActivities = this.activities.Traces(HoneyHiveExporterBenchmarks.BatchSize / BenchmarkActivities.SpansPerTrace, chat: false);
+        this.chatSpans = ToRecords(this.chatActivities);
+        this.plainSpans = ToRecords(this.plainActivities);
+        this.chatCalls = this.Assemble(this.chatSpans);
+        this.plainCalls = this.Assemble(this.plainSpans);
+        this.sessionStart = this.plainCalls[0].OfType<StartSessionCall>().First();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        this.delivery.Dispose();
+        this.httpClient.Dispose();
+        this.server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        this.activities.Dispose();
+    }
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
+    public int Chat_ToSpanRecords() => ToRecords(this.chatActivities).Length;
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
+    public int Chat_AssembleAndMap() => this.Assemble(this.chatSpans).Length;
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
+    public int Chat_EncodeEventBatches() => Encode(this.chatCalls);
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
+    public int Chat_EncodeEventBatchesRented() => EncodeRented(this.chatCalls);
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
+    public bool Chat_Deliver() => this.Deliver(this.chatCalls);
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_ToSpanRecords() => ToRecords(this.plainActivities).Length;
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_AssembleAndMap() => this.Assemble(this.plainSpans).Length;
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_EncodeEventBatches() => Encode(this.plainCalls);
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_EncodeEventBatchesRented() => EncodeRented(this.plainCalls);
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public bool Plain_Deliver() => this.Deliver(this.plainCalls);
+
+    [BenchmarkCategory("request")]
+    [Benchmark]
+    public object? SendSessionStart() => this.client.SendAsync(this.sessionStart, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static SpanRecord[] ToRecords(Activity[] batch)
+    {
+        var spans = new SpanRecord[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            spans[i] = batch[i].ToSpanRecord(SpanRecord.NoAttributes);
+        }
+
+        return spans;
+    }
+
+    private static int Encode(List<ApiCall>[] traces)
+    {
+        var events = 0;
+        foreach (var calls in traces)
+        {
+            foreach (var call in calls)
+            {
+                if (call is SessionEventBatchCall batch)
+                {
+                    events += EncodedEvents.Encode(batch).Events.Length;
+                }
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Encoded into rented arrays and given back, as delivery does once a request is done.</summary>
+    private static int EncodeRented(List<ApiCall>[] traces)
+    {
+        var events = 0;
+        foreach (var calls in traces)
+        {
+            foreach (var call in calls)
+            {
+                if (call is SessionEventBatchCall batch)
+                {
+                    var (_, encoded, _, _, _) = EncodedEvents.EncodeRented(batch);
+                    events += encoded.Length;
+                    foreach (var json in encoded)
+                    {
+                        EventEncoder.RentedArrays.Return(json);
+                    }
+                }
+            }
+        }
+
+        return events;
+    }
+
+    private List<ApiCall>[] Assemble(SpanRecord[] spans)
+    {
+        // A new assembler each time: one that has seen a trace treats it as re-delivery.
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, this.assemblerOptions);
+        assembler.Add(spans);
+        return [.. sink.Traces];
+    }
+
+    private bool Deliver(List<ApiCall>[] traces)
+    {
+        foreach (var calls in traces)
+        {
+            this.delivery.Submit(calls);
+        }
+
+        return this.delivery.FlushAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+    }
+
+    private sealed class CollectingSink : IApiCallSink
+    {
+        public List<List<ApiCall>> Traces { get; } = [];
+
+        public void Submit(IReadOnlyList<ApiCall> calls) => this.Traces.Add([.. calls]);
+    }
+}
