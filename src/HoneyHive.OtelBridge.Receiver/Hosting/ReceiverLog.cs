@@ -24,6 +24,9 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Delivered session '{SessionName}' ({SessionId}): {EventCount} event(s)")]
     public static partial void SessionDelivered(ILogger logger, string sessionName, string sessionId, long eventCount);
 
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "... and {SessionCount} more session(s) delivered, {EventCount} event(s) (a line per session for the first {MaxLines} each second)")]
+    public static partial void SessionsDeliveredSummary(ILogger logger, long sessionCount, long eventCount, int maxLines);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{FrontDoor}: took {SpanCount} span(s)")]
     public static partial void ExportAccepted(ILogger logger, string frontDoor, int spanCount);
 

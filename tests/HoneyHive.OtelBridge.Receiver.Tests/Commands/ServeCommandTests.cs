@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using HoneyHive.OtelBridge.Implementation.Api;
@@ -145,6 +147,60 @@ public sealed class ServeCommandTests
 
         // Assert
         Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public async Task RunAsync_ManySessionsAtOnce_TheFirstGetALineEachTheRestOneSummaryLine()
+    {
+        // Arrange
+        const int Traces = 200;
+        var dataDir = Directory.CreateTempSubdirectory("serve-test-").FullName;
+        using var logs = new ListLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
+        using var cancellation = new CancellationTokenSource();
+        var settings = new ServeSettings
+        {
+            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
+            DataDirectory = dataDir,
+            LocalApiPort = 0,
+        };
+        var run = ServeCommand.RunAsync(settings, NoEnvironment(), loggerFactory, cancellation.Token);
+        try
+        {
+            var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/)");
+            using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
+            var request = new ExportTraceServiceRequest();
+            for (var i = 0; i < Traces; i++)
+            {
+                request.ResourceSpans.Add(OtlpRequests.RootWithChild("agent-" + i).Request.ResourceSpans);
+            }
+
+            // Act
+            await new TraceService.TraceServiceClient(channel).ExportAsync(request);
+            long lines = 0, summarized = 0, summarizedEvents = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (lines + summarized < Traces && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+                var messages = logs.Lines.Select(l => l.Message).ToList();
+                lines = messages.Count(m => m.StartsWith("Delivered session 'agent-", StringComparison.Ordinal));
+                var summaries = messages.Select(m => Regex.Match(m, @"^\.\.\. and (\d+) more session\(s\) delivered, (\d+) event\(s\)")).Where(m => m.Success).ToList();
+                summarized = summaries.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                summarizedEvents = summaries.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            }
+
+            // Assert: every session is accounted for, most of them in summary lines (a line each for 200 would be
+            // the flood the limit exists for); each trace has one event under its session.
+            Assert.Equal(Traces, lines + summarized);
+            Assert.InRange(lines, SessionLineLimiter.MaxLinesPerSecond, Traces / 2);
+            Assert.Equal(summarized, summarizedEvents);
+        }
+        finally
+        {
+            await cancellation.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Fact]
