@@ -34,6 +34,10 @@ namespace HoneyHive.OtelBridge.Implementation.Assembly;
 /// </remarks>
 internal sealed class TraceAssembler
 {
+    /// <summary>How many mapped traces may wait for their turn to be submitted before the threads that map more
+    /// wait too (instead of returning to take more spans).</summary>
+    internal const int MaxParkedPlans = 32;
+
     private readonly object sync = new();
     private readonly object submitSync = new();
     private readonly IApiCallSink sink;
@@ -547,12 +551,28 @@ internal sealed class TraceAssembler
     /// <returns>The first exception a submission threw (the later plans are still submitted), or null.</returns>
     private Exception? SubmitInOrder(long ticket, long logPosition, List<ApiCall>? calls)
     {
+        int parked;
         lock (this.mapped)
         {
             this.mapped.Add(ticket, (logPosition, calls));
+            parked = this.mapped.Count;
         }
 
-        return this.SubmitReady();
+        if (parked <= MaxParkedPlans)
+        {
+            return this.SubmitReady();
+        }
+
+        // Backpressure: the mappers are ahead of the one submitting (the sink waits, or encodes slowly). This thread
+        // waits its turn and helps, so its caller (an export request) is not acknowledged while the parked traces
+        // pile up in memory.
+        Exception? error;
+        lock (this.submitSync)
+        {
+            error = this.SubmitReadyLocked();
+        }
+
+        return error ?? this.SubmitReady();
     }
 
     /// <summary>Submits the parked plans whose turn has come, unless another thread is doing it.</summary>

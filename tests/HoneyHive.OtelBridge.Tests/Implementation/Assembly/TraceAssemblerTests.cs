@@ -368,6 +368,50 @@ public sealed class TraceAssemblerTests
         Assert.Equal(LogPositions.None, assembler.GetLowestLogPosition());
     }
 
+    [Fact]
+    public async Task Add_SinkStuckWhileTracesKeepComing_AddWaitsOnceTheParkedTracesReachTheLimit()
+    {
+        // Arrange: the sink holds the first submission until the gate opens.
+        using var gate = new ManualResetEventSlim();
+        var sink = new GatedSink(gate);
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromHours(1) });
+        var traces = Enumerable.Range(1, TraceAssembler.MaxParkedPlans + 20).Select(i => System.Diagnostics.ActivityTraceId.CreateFromString($"{i:x32}")).ToList();
+        var first = Task.Run(() => assembler.Add(TestSpans.Span(traces[0], 1, 0, "first")));
+        while (!sink.Entered)
+        {
+            await Task.Yield();
+        }
+
+        // Act: more traces from another thread while the first submission is stuck.
+        var added = 0;
+        var rest = Task.Run(() =>
+        {
+            foreach (var t in traces.Skip(1))
+            {
+                assembler.Add(TestSpans.Span(t, 1, 0, "next"));
+                Interlocked.Increment(ref added);
+            }
+        });
+        while (assembler.PlansInFlight <= TraceAssembler.MaxParkedPlans && !rest.IsCompleted)
+        {
+            await Task.Yield();
+        }
+
+        // Give the adding thread time to go on, which it must not while the sink is stuck.
+        await Task.WhenAny(rest, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        var addedWhileStuck = Volatile.Read(ref added);
+        gate.Set();
+        await Task.WhenAll(first, rest);
+
+        // Assert: the adding thread stopped at the limit instead of parking all of them; once the sink moved on,
+        // everything arrived in order.
+        Assert.InRange(addedWhileStuck, TraceAssembler.MaxParkedPlans - 1, TraceAssembler.MaxParkedPlans + 1);
+        Assert.Equal(
+            traces.Select(HoneyHiveIds.SessionIdForTrace),
+            sink.Calls.OfType<StartSessionCall>().Select(c => c.SessionId));
+        Assert.Equal(0, assembler.PlansInFlight);
+    }
+
     /// <summary>Collects calls and counts the times a submission began while another was still inside.</summary>
     private sealed class OneAtATimeSink : IApiCallSink
     {
@@ -387,6 +431,23 @@ public sealed class TraceAssemblerTests
             Thread.SpinWait(200);
             this.Calls.AddRange(calls);
             Interlocked.Decrement(ref this.inside);
+        }
+    }
+
+    /// <summary>Collects calls; the first submission waits for the gate.</summary>
+    private sealed class GatedSink(ManualResetEventSlim gate) : IApiCallSink
+    {
+        private volatile bool entered;
+
+        public List<ApiCall> Calls { get; } = [];
+
+        public bool Entered => this.entered;
+
+        public void Submit(IReadOnlyList<ApiCall> calls)
+        {
+            this.entered = true;
+            gate.Wait();
+            this.Calls.AddRange(calls);
         }
     }
 }
