@@ -89,9 +89,14 @@ internal static class ServeCommand
         {
             Description = "Force every log append to the disk (survives power loss, not only a crash); slower.",
         };
+        var maxConcurrentRequests = new Option<int>("--max-concurrent-requests")
+        {
+            Description = "Most requests to the HoneyHive API in flight at once (a session's calls still go one at a time, in order).",
+            DefaultValueFactory = _ => ServeSettings.DefaultMaxConcurrentRequests,
+        };
         var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
         {
-            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync,
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync, maxConcurrentRequests,
         };
         var security = ServeSecurityOptions.AddTo(command);
         var limits = ServeLimitOptions.AddTo(command);
@@ -106,6 +111,7 @@ internal static class ServeCommand
                 ArgumentOutOfRangeException.ThrowIfNegative(seconds, "--root-wait");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxRequest), 1, "--max-request-mib");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxLogBytes), 1024, "--max-log-bytes");
+                ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentRequests), 1, "--max-concurrent-requests");
                 settings = new ServeSettings
                 {
                     Receiver = new OtlpReceiverOptions
@@ -124,6 +130,7 @@ internal static class ServeCommand
                     MaxLogBytes = parseResult.GetValue(maxLogBytes),
                     LogFsync = parseResult.GetValue(logFsync),
                 };
+                settings.Delivery.MaxConcurrency = parseResult.GetValue(maxConcurrentRequests);
                 settings.Receiver.Validate();
                 connection = new HoneyHiveConnectionSettings();
             }

@@ -72,9 +72,16 @@ internal sealed class ServeSettings
     public HoneyHiveDeliveryOptions Delivery { get; init; } = new()
     {
         ShutdownTimeout = TimeSpan.FromSeconds(2),
+        MaxConcurrency = DefaultMaxConcurrentRequests,
         MaxAttempts = DefaultMaxAttempts,
         MaxRetryDuration = DefaultMaxRetryDuration,
     };
+
+    /// <summary>Gets the requests to the API in flight at once by default (<c>--max-concurrent-requests</c>).</summary>
+    /// <remarks>More than the in-app exporter's 4: a receiver is a gateway for many services, and with 4 the requests'
+    /// round trips, not the CPU, limited the load run (delivery fell behind, the front doors refused and held spans
+    /// grew). 10 is the Collector's <c>sending_queue.num_consumers</c> default.</remarks>
+    internal static int DefaultMaxConcurrentRequests => 10;
 
     /// <summary>Gets the receiver's attempts per call before a retryable failure is given up (counted and logged).</summary>
     internal static int DefaultMaxAttempts => 30;

@@ -70,6 +70,7 @@ public sealed class ServeSecurityOptionsTests
     [InlineData("--auth-token-file", "missing-tokens.txt")]
     [InlineData("--max-spans-per-request", "0")]
     [InlineData("--max-attribute-depth", "0")]
+    [InlineData("--max-concurrent-requests", "0")]
     public async Task Serve_BadSecurityOrLimitFlag_UsageErrorBeforeListening(string flag, string value)
     {
         // Arrange
