@@ -81,6 +81,16 @@ internal static class ChatMessages
         return ToList(json.ToJsonParsingText(key, value));
     }
 
+    /// <summary>
+    /// Normalizes one message, taking it over when it has no parent (as a freshly converted attribute
+    /// value has): its nodes move into the result, and it must not be used afterwards. A node that
+    /// belongs to another tree is copied first, as <see cref="Normalize"/> does.
+    /// </summary>
+    /// <param name="node">The message.</param>
+    /// <returns>The message.</returns>
+    public static JsonNode? TakeOver(JsonNode? node) =>
+        node?.Parent is null ? NormalizeOwned(node) : Normalize(node);
+
     /// <summary>Normalizes one message (a copy; <paramref name="node"/> is left as it is).</summary>
     /// <param name="node">The message.</param>
     /// <returns>The message.</returns>

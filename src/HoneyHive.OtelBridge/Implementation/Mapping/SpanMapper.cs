@@ -507,7 +507,8 @@ internal static class SpanMapper
             JsonObject message;
             if (content is JsonObject obj)
             {
-                message = (JsonObject)ChatMessages.Normalize(obj)!;
+                // Converted just now and used nowhere else: normalized in place, not copied.
+                message = (JsonObject)ChatMessages.TakeOver(obj)!;
             }
             else
             {
