@@ -118,6 +118,42 @@ internal static class ChatMessages
         return new JsonObject { ["role"] = "system", ["content"] = instructions };
     }
 
+    /// <summary>
+    /// Converts a <c>gen_ai.system_instructions</c> attribute value into a system message: the same
+    /// message as <c>SystemMessage(json.ToJsonParsingText(key, value))</c>, node for node. The usual
+    /// value, a JSON array of text parts, is read from one parsed document; anything else takes the
+    /// general path.
+    /// </summary>
+    /// <param name="json">The converter (its limit decides whether a string is parsed).</param>
+    /// <param name="key">The attribute key (recorded when a string is truncated).</param>
+    /// <param name="value">The attribute value.</param>
+    /// <returns>The message.</returns>
+    public static JsonObject SystemFromAttribute(AttributeJson json, TruncationKey key, object value)
+    {
+        if (value is string s && json.IsParsedAsText(s))
+        {
+            try
+            {
+                if (Parse(s) is { ValueKind: JsonValueKind.Array } root && TryTextContent(root, out var content))
+                {
+                    var message = new JsonObject { ["role"] = "system" };
+                    if (content is not null)
+                    {
+                        message.Add("content", content);
+                    }
+
+                    return message;
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+            {
+                // The general path parses again and decides.
+            }
+        }
+
+        return SystemMessage(json.ToJsonParsingText(key, value)!);
+    }
+
     /// <summary>Normalizes a message that has no parent, reusing its nodes instead of copying them.</summary>
     private static JsonNode? NormalizeOwned(JsonNode? node)
     {
@@ -340,40 +376,61 @@ internal static class ChatMessages
 
         if (hasParts)
         {
-            var textCount = 0;
-            var single = default(JsonElement);
-            List<string>? texts = null;
-            foreach (var part in parts.EnumerateArray())
+            if (!TryTextContent(parts, out var content))
             {
-                if (!TryTextPart(part, out var content))
-                {
-                    return false;
-                }
-
-                textCount++;
-                if (textCount == 1)
-                {
-                    single = content;
-                }
-                else
-                {
-                    texts ??= [single.GetString()!];
-                    texts.Add(content.GetString()!);
-                }
+                return false;
             }
 
-            if (texts is not null)
+            if (content is not null)
             {
-                result.Add("content", string.Join('\n', texts));
-            }
-            else if (textCount == 1)
-            {
-                // One text part (the usual case): its string stays in the document, never materialized.
-                result.Add("content", JsonValue.Create(single));
+                result.Add("content", content);
             }
         }
 
         message = result;
+        return true;
+    }
+
+    /// <summary>
+    /// The <c>content</c> that parts which are all text give (their text joined with line breaks; one
+    /// part's string node as it is; <see langword="null"/> for no parts), or <see langword="false"/>
+    /// when a part is not a text part.
+    /// </summary>
+    private static bool TryTextContent(JsonElement parts, out JsonNode? content)
+    {
+        content = null;
+        var textCount = 0;
+        var single = default(JsonElement);
+        List<string>? texts = null;
+        foreach (var part in parts.EnumerateArray())
+        {
+            if (!TryTextPart(part, out var text))
+            {
+                return false;
+            }
+
+            textCount++;
+            if (textCount == 1)
+            {
+                single = text;
+            }
+            else
+            {
+                texts ??= [single.GetString()!];
+                texts.Add(text.GetString()!);
+            }
+        }
+
+        if (texts is not null)
+        {
+            content = string.Join('\n', texts);
+        }
+        else if (textCount == 1)
+        {
+            // One text part (the usual case): its string stays in the document, never materialized.
+            content = JsonValue.Create(single);
+        }
+
         return true;
     }
 

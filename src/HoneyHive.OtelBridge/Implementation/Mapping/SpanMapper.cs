@@ -228,11 +228,10 @@ internal static class SpanMapper
         var fromEvents = MessagesFromEvents(span, reader.Json, usedEvents);
         var history = messages ?? ChatMessages.ToList(prompts) ?? ChatMessages.ToList(openInference) ?? fromEvents;
 
-        var instructions = reader.TakeParsed("gen_ai.system_instructions") ?? EventAttribute(details, "gen_ai.system_instructions", reader.Json);
-        if (instructions is not null)
+        if (TakeSystemMessage(reader, details) is { } system)
         {
             history ??= [];
-            history.Insert(0, ChatMessages.SystemMessage(instructions));
+            history.Insert(0, system);
         }
 
         if (details is not null)
@@ -597,6 +596,24 @@ internal static class SpanMapper
 
         return details is not null && FirstValue(details.Attributes, key) is { } eventValue
             ? ChatMessages.FromAttribute(reader.Json, new TruncationKey("event", details.Name, key), eventValue)
+            : null;
+    }
+
+    /// <summary>
+    /// The system message of <c>gen_ai.system_instructions</c> on the span, else on the operation-details
+    /// event: what <c>ChatMessages.SystemMessage(reader.TakeParsed(key) ?? EventAttribute(details, key, json))</c>
+    /// gives (when either is present), read in one pass for the usual text parts.
+    /// </summary>
+    private static JsonObject? TakeSystemMessage(SpanAttributeReader reader, SpanEventRecord? details)
+    {
+        const string Key = "gen_ai.system_instructions";
+        if (reader.TryTake(Key, out var value) && value is not null)
+        {
+            return ChatMessages.SystemFromAttribute(reader.Json, Key, value);
+        }
+
+        return details is not null && FirstValue(details.Attributes, Key) is { } eventValue
+            ? ChatMessages.SystemFromAttribute(reader.Json, new TruncationKey("event", details.Name, Key), eventValue)
             : null;
     }
 

@@ -61,6 +61,28 @@ public sealed class ChatMessagesPropertyTests
         });
     }
 
+    [Property(MaxTest = 600)]
+    public Property SystemFromAttribute_RandomInstructionsText_SameAsGeneralPath()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange
+            var random = new Random(seed);
+            var text = InstructionsText(random);
+            var options = new MappingOptions { MaxStringLength = random.Next(4) == 0 ? random.Next(10, 80) : MappingOptions.DefaultMaxStringLength };
+            var fastJson = new AttributeJson(options);
+            var generalJson = new AttributeJson(options);
+
+            // Act
+            var fast = Outcome(() => ChatMessages.SystemFromAttribute(fastJson, "gen_ai.system_instructions", text));
+            var general = Outcome(() => ChatMessages.SystemMessage(generalJson.ToJsonParsingText("gen_ai.system_instructions", text)!));
+
+            // Assert
+            return (fast == general).Label($"text: {text}\nfast:    {fast}\ngeneral: {general}")
+                .And((fastJson.Truncated?.ToJsonString() == generalJson.Truncated?.ToJsonString()).Label("truncated"));
+        });
+    }
+
     [Property(MaxTest = 200)]
     public Property Map_RandomMessagesAsTextOrParsed_SameRequestFields()
     {
@@ -71,16 +93,17 @@ public sealed class ChatMessagesPropertyTests
             var random = new Random(seed);
             var input = MessagesText(random);
             var output = MessagesText(random);
+            var instructions = random.Next(3) == 0 ? null : InstructionsText(random);
             var onEvent = random.Next(3) == 0;
-            var asText = ChatSpan(input, output, onEvent);
-            var asNodes = ChatSpan(Parsed(input), Parsed(output), onEvent);
+            var asText = ChatSpan(input, output, instructions, onEvent);
+            var asNodes = ChatSpan(Parsed(input), Parsed(output), instructions is null ? null : Parsed(instructions), onEvent);
 
             // Act
             var fromText = Outcome(() => Fields(SpanMapper.Map(asText, MappingOptions.Default)));
             var fromNodes = Outcome(() => Fields(SpanMapper.Map(asNodes, MappingOptions.Default)));
 
             // Assert
-            return (fromText == fromNodes).Label($"input: {input}\noutput: {output}\ntext:  {fromText}\nnodes: {fromNodes}");
+            return (fromText == fromNodes).Label($"input: {input}\noutput: {output}\ninstructions: {instructions}\ntext:  {fromText}\nnodes: {fromNodes}");
         });
     }
 
@@ -162,14 +185,19 @@ public sealed class ChatMessagesPropertyTests
         }
     }
 
-    private static SpanRecord ChatSpan(object input, object output, bool onEvent)
+    private static SpanRecord ChatSpan(object input, object output, object? instructions, bool onEvent)
     {
         var span = TestSpans.Span(2, 1, "chat", ("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "m"));
-        var messages = new[]
+        var messages = new List<KeyValuePair<string, object?>>
         {
             KeyValuePair.Create<string, object?>("gen_ai.input.messages", input),
             KeyValuePair.Create<string, object?>("gen_ai.output.messages", output),
         };
+        if (instructions is not null)
+        {
+            messages.Add(KeyValuePair.Create<string, object?>("gen_ai.system_instructions", instructions));
+        }
+
         return onEvent
             ? TestSpans.WithStatus(span, default, null, new SpanEventRecord("gen_ai.client.inference.operation.details", TestSpans.BaseNanos, messages))
             : new SpanRecord
@@ -219,6 +247,19 @@ public sealed class ChatMessagesPropertyTests
             1 => text + " ]",
             2 => "  \n" + text,
             _ => text.ToString(),
+        };
+    }
+
+    /// <summary>Instructions texts: text parts mostly, anything else sometimes.</summary>
+    private static string InstructionsText(Random random)
+    {
+        var clean = random.Next(2) == 0;
+        return random.Next(5) switch
+        {
+            0 => MessagesText(random),
+            1 => Value(random, 1),
+            2 => " " + Parts(random, clean),
+            _ => Parts(random, clean),
         };
     }
 
