@@ -557,16 +557,19 @@ internal static class SpanMapper
                 ?? new JsonObject([.. e.Attributes.Select(a => KeyValuePair.Create(a.Key, json.ToJsonParsingText(new TruncationKey("event", "gen_ai.choice", a.Key), a.Value)))]);
             if (content is JsonObject choice)
             {
-                var message = choice["message"] is JsonObject m ? (JsonObject)ChatMessages.Normalize(m)! : new JsonObject();
+                // The choice was converted just now and is used nowhere else: its nodes move into the
+                // message instead of being copied.
+                var hasMessage = choice.ContainsKey("message");
+                var message = Detach(choice, "message") is JsonObject m ? (JsonObject)ChatMessages.TakeOver(m)! : new JsonObject();
                 message.TryAdd("role", "assistant");
-                if (!choice.ContainsKey("message") && choice["content"] is { } text)
+                if (!hasMessage && Detach(choice, "content") is { } text)
                 {
-                    message["content"] = text.DeepClone();
+                    message["content"] = text;
                 }
 
-                if (choice["finish_reason"] is { } reason)
+                if (Detach(choice, "finish_reason") is { } reason)
                 {
-                    message["finish_reason"] = reason.DeepClone();
+                    message["finish_reason"] = reason;
                 }
 
                 (choices ??= []).Add(message);
@@ -615,6 +618,17 @@ internal static class SpanMapper
         return details is not null && FirstValue(details.Attributes, Key) is { } eventValue
             ? ChatMessages.SystemFromAttribute(reader.Json, new TruncationKey("event", details.Name, Key), eventValue)
             : null;
+    }
+
+    /// <summary>Removes <paramref name="key"/> from <paramref name="obj"/> and returns its value, now without a parent.</summary>
+    private static JsonNode? Detach(JsonObject obj, string key)
+    {
+        if (obj.TryGetPropertyValue(key, out var value))
+        {
+            obj.Remove(key);
+        }
+
+        return value;
     }
 
     private static JsonNode? EventAttribute(SpanEventRecord? e, string key, AttributeJson json) =>
