@@ -13,11 +13,14 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Mapping;
 /// Parsing the chat span's <c>gen_ai.input.messages</c> and <c>gen_ai.output.messages</c> (2 KB
 /// of text each, OTel GenAI parts format) and normalizing them to role/content messages: the
 /// implementation before the change (deep copies, text joined through a StringBuilder) is the
-/// baseline, in the same run as the current <see cref="ChatMessages"/>.
+/// baseline, in the same run as the tree taken over and rewritten (<c>ToList</c>, now the general path),
+/// the one-pass read of the usual shape (<see cref="ChatMessages.FromAttribute"/>, what the mapper calls) and,
+/// as a floor, the parse alone.
 /// </summary>
 [MemoryDiagnoser]
 public class ChatMessagesBenchmarks
 {
+    private readonly AttributeJson json = new(MappingOptions.Default);
     private string input = null!;
     private string output = null!;
 
@@ -36,4 +39,16 @@ public class ChatMessagesBenchmarks
     [Benchmark]
     public object Current_TakeOver() =>
         new JsonArray { ChatMessages.ToList(JsonNode.Parse(this.input)), ChatMessages.ToList(JsonNode.Parse(this.output)) };
+
+    [Benchmark]
+    public object OnePass_FromAttribute() =>
+        new JsonArray
+        {
+            ChatMessages.FromAttribute(this.json, "gen_ai.input.messages", this.input),
+            ChatMessages.FromAttribute(this.json, "gen_ai.output.messages", this.output),
+        };
+
+    [Benchmark]
+    public object ParseOnly() =>
+        new JsonArray { JsonNode.Parse(this.input), JsonNode.Parse(this.output) };
 }

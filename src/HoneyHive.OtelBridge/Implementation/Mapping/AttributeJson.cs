@@ -88,7 +88,7 @@ internal sealed class AttributeJson
     /// <returns>The JSON node.</returns>
     public JsonNode? ToJsonParsingText(TruncationKey key, object? value)
     {
-        if (value is string s && s.Length <= this.options.MaxStringLength && LooksLikeJson(s))
+        if (value is string s && this.IsParsedAsText(s))
         {
             try
             {
@@ -106,6 +106,15 @@ internal sealed class AttributeJson
 
         return this.ToJson(key, value);
     }
+
+    /// <summary>
+    /// Tells whether <see cref="ToJsonParsingText"/> tries to parse <paramref name="s"/> (it is not
+    /// longer than the limit and starts, after white space, with <c>{</c> or <c>[</c>); a string it
+    /// does not try is converted as text, with the truncation that implies.
+    /// </summary>
+    /// <param name="s">The string.</param>
+    /// <returns><see langword="true"/> when the string is parsed.</returns>
+    public bool IsParsedAsText(string s) => s.Length <= this.options.MaxStringLength && LooksLikeJson(s);
 
     /// <summary>
     /// Converts a value that is JSON-serialized as a whole (OpenLLMetry's

@@ -16,6 +16,10 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class ChatMessages
 {
+#if !NET10_0_OR_GREATER
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+#endif
     /// <summary>
     /// Normalizes a list of messages (or one message, or unparsed text) into an array. The node is
     /// taken over when it has no parent (a freshly parsed or built value, as every mapping caller
@@ -54,6 +58,39 @@ internal static class ChatMessages
         }
     }
 
+    /// <summary>
+    /// Converts a message attribute value and normalizes it: the same list as
+    /// <c>ToList(json.ToJsonParsingText(key, value))</c>, node for node. The usual value, a JSON
+    /// array of messages whose parts are all text, is read from one parsed document and its
+    /// messages built directly in their final shape (string and number values stay backed by the
+    /// document, as a parsed tree's are), with no tree materialized and rewritten. Anything else
+    /// (other part types, a message with <c>content</c> beside its parts, a repeated property
+    /// name, text that is not JSON, …) takes the general path.
+    /// </summary>
+    /// <param name="json">The converter (its limit decides whether a string is parsed).</param>
+    /// <param name="key">The attribute key (recorded when a string is truncated).</param>
+    /// <param name="value">The attribute value.</param>
+    /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
+    public static JsonArray? FromAttribute(AttributeJson json, TruncationKey key, object value)
+    {
+        if (value is string s && json.IsParsedAsText(s) && TryFromText(s, out var list))
+        {
+            return list;
+        }
+
+        return ToList(json.ToJsonParsingText(key, value));
+    }
+
+    /// <summary>
+    /// Normalizes one message, taking it over when it has no parent (as a freshly converted attribute
+    /// value has): its nodes move into the result, and it must not be used afterwards. A node that
+    /// belongs to another tree is copied first, as <see cref="Normalize"/> does.
+    /// </summary>
+    /// <param name="node">The message.</param>
+    /// <returns>The message.</returns>
+    public static JsonNode? TakeOver(JsonNode? node) =>
+        node?.Parent is null ? NormalizeOwned(node) : Normalize(node);
+
     /// <summary>Normalizes one message (a copy; <paramref name="node"/> is left as it is).</summary>
     /// <param name="node">The message.</param>
     /// <returns>The message.</returns>
@@ -79,6 +116,42 @@ internal static class ChatMessages
         }
 
         return new JsonObject { ["role"] = "system", ["content"] = instructions };
+    }
+
+    /// <summary>
+    /// Converts a <c>gen_ai.system_instructions</c> attribute value into a system message: the same
+    /// message as <c>SystemMessage(json.ToJsonParsingText(key, value))</c>, node for node. The usual
+    /// value, a JSON array of text parts, is read from one parsed document; anything else takes the
+    /// general path.
+    /// </summary>
+    /// <param name="json">The converter (its limit decides whether a string is parsed).</param>
+    /// <param name="key">The attribute key (recorded when a string is truncated).</param>
+    /// <param name="value">The attribute value.</param>
+    /// <returns>The message.</returns>
+    public static JsonObject SystemFromAttribute(AttributeJson json, TruncationKey key, object value)
+    {
+        if (value is string s && json.IsParsedAsText(s))
+        {
+            try
+            {
+                if (Parse(s) is { ValueKind: JsonValueKind.Array } root && TryTextContent(root, out var content))
+                {
+                    var message = new JsonObject { ["role"] = "system" };
+                    if (content is not null)
+                    {
+                        message.Add("content", content);
+                    }
+
+                    return message;
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+            {
+                // The general path parses again and decides.
+            }
+        }
+
+        return SystemMessage(json.ToJsonParsingText(key, value)!);
     }
 
     /// <summary>Normalizes a message that has no parent, reusing its nodes instead of copying them.</summary>
@@ -179,6 +252,237 @@ internal static class ChatMessages
 
         return message;
     }
+
+    /// <summary>
+    /// The common case of <see cref="FromAttribute"/>: <see langword="false"/> whenever the text is
+    /// not an array of messages this method builds exactly as the general path would (the general
+    /// path then parses it again and decides, exceptions included).
+    /// </summary>
+    private static bool TryFromText(string text, out JsonArray? list)
+    {
+        list = null;
+        try
+        {
+            if (Parse(text) is not { } root)
+            {
+                return false;
+            }
+
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return false;
+            }
+
+            if (root.GetArrayLength() == 0)
+            {
+                return true;
+            }
+
+            var result = new JsonArray();
+            foreach (var item in root.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    // Kept as it is, as a parsed tree's item would be.
+                    result.Add(Node(item));
+                }
+                else if (TryMessage(item, out var message))
+                {
+                    result.Add(message);
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            list = result;
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Not JSON, or text the general path handles (or fails on) its own way.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Parses like <c>JsonNode.Parse(string)</c> (one UTF-8 copy that the elements own), or returns
+    /// <see langword="null"/> where the general path should decide.
+    /// </summary>
+    private static JsonElement? Parse(string text)
+    {
+#if NET10_0_OR_GREATER
+        return JsonElement.Parse(text);
+#else
+        // Strict UTF-8 (a lone surrogate throws, as JsonNode.Parse does), one value and nothing after it.
+        var reader = new Utf8JsonReader(StrictUtf8.GetBytes(text));
+        var root = JsonElement.ParseValue(ref reader);
+        return reader.Read() ? null : root;
+#endif
+    }
+
+    /// <summary>
+    /// Builds one message: its properties in order, the text of its parts joined into
+    /// <c>content</c> after them. Declines a message whose parts are not all
+    /// <c>{"type":"text","content":"…"}</c>, that has <c>content</c> beside <c>parts</c>, or that
+    /// repeats a property name.
+    /// </summary>
+    private static bool TryMessage(JsonElement item, out JsonObject message)
+    {
+        message = null!;
+        var parts = default(JsonElement);
+        var hasParts = false;
+        var hasContent = false;
+        foreach (var property in item.EnumerateObject())
+        {
+            if (property.NameEquals("parts"u8))
+            {
+                if (hasParts)
+                {
+                    return false;
+                }
+
+                hasParts = true;
+                parts = property.Value;
+            }
+            else if (property.NameEquals("content"u8))
+            {
+                hasContent = true;
+            }
+        }
+
+        if (hasParts && (hasContent || parts.ValueKind != JsonValueKind.Array))
+        {
+            return false;
+        }
+
+        var result = new JsonObject();
+        foreach (var property in item.EnumerateObject())
+        {
+            if (hasParts && property.NameEquals("parts"u8))
+            {
+                continue;
+            }
+
+            var name = KnownName(property) ?? property.Name;
+            if (result.ContainsKey(name))
+            {
+                return false;
+            }
+
+            result.Add(name, Node(property.Value));
+        }
+
+        if (hasParts)
+        {
+            if (!TryTextContent(parts, out var content))
+            {
+                return false;
+            }
+
+            if (content is not null)
+            {
+                result.Add("content", content);
+            }
+        }
+
+        message = result;
+        return true;
+    }
+
+    /// <summary>
+    /// The <c>content</c> that parts which are all text give (their text joined with line breaks; one
+    /// part's string node as it is; <see langword="null"/> for no parts), or <see langword="false"/>
+    /// when a part is not a text part.
+    /// </summary>
+    private static bool TryTextContent(JsonElement parts, out JsonNode? content)
+    {
+        content = null;
+        var textCount = 0;
+        var single = default(JsonElement);
+        List<string>? texts = null;
+        foreach (var part in parts.EnumerateArray())
+        {
+            if (!TryTextPart(part, out var text))
+            {
+                return false;
+            }
+
+            textCount++;
+            if (textCount == 1)
+            {
+                single = text;
+            }
+            else
+            {
+                texts ??= [single.GetString()!];
+                texts.Add(text.GetString()!);
+            }
+        }
+
+        if (texts is not null)
+        {
+            content = string.Join('\n', texts);
+        }
+        else if (textCount == 1)
+        {
+            // One text part (the usual case): its string stays in the document, never materialized.
+            content = JsonValue.Create(single);
+        }
+
+        return true;
+    }
+
+    /// <summary>A part that is exactly <c>{"type":"text","content":"…"}</c> (in either order), and its content.</summary>
+    private static bool TryTextPart(JsonElement part, out JsonElement content)
+    {
+        content = default;
+        if (part.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var hasType = false;
+        var hasContent = false;
+        foreach (var property in part.EnumerateObject())
+        {
+            if (property.NameEquals("type"u8) && !hasType)
+            {
+                hasType = true;
+                if (property.Value.ValueKind != JsonValueKind.String || !property.Value.ValueEquals("text"u8))
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("content"u8) && !hasContent && property.Value.ValueKind == JsonValueKind.String)
+            {
+                hasContent = true;
+                content = property.Value;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return hasType && hasContent;
+    }
+
+    /// <summary>A message property name as a literal when it is a usual one (no string per message).</summary>
+    private static string? KnownName(JsonProperty property) =>
+        property.NameEquals("role"u8) ? "role"
+        : property.NameEquals("finish_reason"u8) ? "finish_reason"
+        : property.NameEquals("name"u8) ? "name"
+        : null;
+
+    /// <summary>A value as a parsed tree holds it: objects and arrays backed by the document, strings and numbers too, null as null.</summary>
+    private static JsonNode? Node(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        _ => JsonValue.Create(element),
+    };
 
     private static JsonNode? Take(JsonObject obj, string key)
     {

@@ -222,18 +222,16 @@ internal static class SpanMapper
     private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
     {
         var details = FindEvent(span, "gen_ai.client.inference.operation.details");
-        var messages = reader.TakeParsed("gen_ai.input.messages")
-            ?? EventAttribute(details, "gen_ai.input.messages", reader.Json);
+        var messages = TakeMessages(reader, details, "gen_ai.input.messages");
         var prompts = reader.TakeFlattened("gen_ai.prompt.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.input_messages.", parseText: true));
         var fromEvents = MessagesFromEvents(span, reader.Json, usedEvents);
-        var history = ChatMessages.ToList(messages) ?? ChatMessages.ToList(prompts) ?? ChatMessages.ToList(openInference) ?? fromEvents;
+        var history = messages ?? ChatMessages.ToList(prompts) ?? ChatMessages.ToList(openInference) ?? fromEvents;
 
-        var instructions = reader.TakeParsed("gen_ai.system_instructions") ?? EventAttribute(details, "gen_ai.system_instructions", reader.Json);
-        if (instructions is not null)
+        if (TakeSystemMessage(reader, details) is { } system)
         {
             history ??= [];
-            history.Insert(0, ChatMessages.SystemMessage(instructions));
+            history.Insert(0, system);
         }
 
         if (details is not null)
@@ -259,12 +257,11 @@ internal static class SpanMapper
     private static string? ReadOutputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
     {
         var details = FindEvent(span, "gen_ai.client.inference.operation.details");
-        var messages = reader.TakeParsed("gen_ai.output.messages")
-            ?? EventAttribute(details, "gen_ai.output.messages", reader.Json);
+        var messages = TakeMessages(reader, details, "gen_ai.output.messages");
         var completions = reader.TakeFlattened("gen_ai.completion.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.output_messages.", parseText: true));
         var choices = ChoicesFromEvents(span, reader.Json, usedEvents);
-        var list = ChatMessages.ToList(messages) ?? ChatMessages.ToList(completions) ?? ChatMessages.ToList(openInference) ?? choices;
+        var list = messages ?? ChatMessages.ToList(completions) ?? ChatMessages.ToList(openInference) ?? choices;
 
         string? finishReason = null;
         if (list is not null)
@@ -280,9 +277,12 @@ internal static class SpanMapper
 
             if (list.Count == 1 && list[0] is JsonObject single)
             {
-                foreach (var pair in single.ToList())
+                // Detach the properties all at once, then move them over in order.
+                var pairs = new KeyValuePair<string, JsonNode?>[single.Count];
+                ((ICollection<KeyValuePair<string, JsonNode?>>)single).CopyTo(pairs, 0);
+                single.Clear();
+                foreach (var pair in pairs)
                 {
-                    single.Remove(pair.Key);
                     b.Outputs[pair.Key] = pair.Value;
                 }
             }
@@ -506,7 +506,8 @@ internal static class SpanMapper
             JsonObject message;
             if (content is JsonObject obj)
             {
-                message = (JsonObject)ChatMessages.Normalize(obj)!;
+                // Converted just now and used nowhere else: normalized in place, not copied.
+                message = (JsonObject)ChatMessages.TakeOver(obj)!;
             }
             else
             {
@@ -556,16 +557,19 @@ internal static class SpanMapper
                 ?? new JsonObject([.. e.Attributes.Select(a => KeyValuePair.Create(a.Key, json.ToJsonParsingText(new TruncationKey("event", "gen_ai.choice", a.Key), a.Value)))]);
             if (content is JsonObject choice)
             {
-                var message = choice["message"] is JsonObject m ? (JsonObject)ChatMessages.Normalize(m)! : new JsonObject();
+                // The choice was converted just now and is used nowhere else: its nodes move into the
+                // message instead of being copied.
+                var hasMessage = choice.ContainsKey("message");
+                var message = Detach(choice, "message") is JsonObject m ? (JsonObject)ChatMessages.TakeOver(m)! : new JsonObject();
                 message.TryAdd("role", "assistant");
-                if (!choice.ContainsKey("message") && choice["content"] is { } text)
+                if (!hasMessage && Detach(choice, "content") is { } text)
                 {
-                    message["content"] = text.DeepClone();
+                    message["content"] = text;
                 }
 
-                if (choice["finish_reason"] is { } reason)
+                if (Detach(choice, "finish_reason") is { } reason)
                 {
-                    message["finish_reason"] = reason.DeepClone();
+                    message["finish_reason"] = reason;
                 }
 
                 (choices ??= []).Add(message);
@@ -577,6 +581,54 @@ internal static class SpanMapper
         }
 
         return choices;
+    }
+
+    /// <summary>
+    /// The normalized messages of <paramref name="key"/> on the span, else on the operation-details
+    /// event: what <c>ChatMessages.ToList(reader.TakeParsed(key) ?? EventAttribute(details, key, json))</c>
+    /// gives, read in one pass for the usual text-only messages. The attribute is taken (and anything
+    /// truncated is recorded) at this point, as before; a present attribute whose value is an empty
+    /// array gives <see langword="null"/> without looking at the event.
+    /// </summary>
+    private static JsonArray? TakeMessages(SpanAttributeReader reader, SpanEventRecord? details, string key)
+    {
+        if (reader.TryTake(key, out var value) && value is not null)
+        {
+            return ChatMessages.FromAttribute(reader.Json, key, value);
+        }
+
+        return details is not null && FirstValue(details.Attributes, key) is { } eventValue
+            ? ChatMessages.FromAttribute(reader.Json, new TruncationKey("event", details.Name, key), eventValue)
+            : null;
+    }
+
+    /// <summary>
+    /// The system message of <c>gen_ai.system_instructions</c> on the span, else on the operation-details
+    /// event: what <c>ChatMessages.SystemMessage(reader.TakeParsed(key) ?? EventAttribute(details, key, json))</c>
+    /// gives (when either is present), read in one pass for the usual text parts.
+    /// </summary>
+    private static JsonObject? TakeSystemMessage(SpanAttributeReader reader, SpanEventRecord? details)
+    {
+        const string Key = "gen_ai.system_instructions";
+        if (reader.TryTake(Key, out var value) && value is not null)
+        {
+            return ChatMessages.SystemFromAttribute(reader.Json, Key, value);
+        }
+
+        return details is not null && FirstValue(details.Attributes, Key) is { } eventValue
+            ? ChatMessages.SystemFromAttribute(reader.Json, new TruncationKey("event", details.Name, Key), eventValue)
+            : null;
+    }
+
+    /// <summary>Removes <paramref name="key"/> from <paramref name="obj"/> and returns its value, now without a parent.</summary>
+    private static JsonNode? Detach(JsonObject obj, string key)
+    {
+        if (obj.TryGetPropertyValue(key, out var value))
+        {
+            obj.Remove(key);
+        }
+
+        return value;
     }
 
     private static JsonNode? EventAttribute(SpanEventRecord? e, string key, AttributeJson json) =>

@@ -89,6 +89,28 @@ public class ChatMessagesTests
         Assert.Equal(before, owner.ToJsonString());
     }
 
+    [Fact]
+    public void TakeOver_ParentlessOrInAnotherTree_SameAsNormalizeAndOwnerUnchanged()
+    {
+        // Arrange
+        const string Message = "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Hi\"},{\"type\":\"x\",\"n\":1.50}]}";
+        var expected = ChatMessages.Normalize(JsonNode.Parse(Message))!.ToJsonString();
+        var parentless = JsonNode.Parse(Message);
+        var owner = JsonNode.Parse("{\"m\":" + Message + "}")!.AsObject();
+        var before = owner.ToJsonString();
+
+        // Act
+        var fromParentless = ChatMessages.TakeOver(parentless);
+        var fromOwner = ChatMessages.TakeOver(owner["m"]);
+
+        // Assert
+        Assert.Equal("{\"role\":\"user\",\"content\":\"Hi\",\"parts\":[{\"type\":\"x\",\"n\":1.50}]}", expected);
+        Assert.Same(parentless, fromParentless);
+        Assert.Equal(expected, fromParentless!.ToJsonString());
+        Assert.Equal(expected, fromOwner!.ToJsonString());
+        Assert.Equal(before, owner.ToJsonString());
+    }
+
     [Theory]
     [InlineData("[{\"type\":\"text\",\"content\":\"Be brief.\"},{\"type\":\"x\"}]", "{\"role\":\"system\",\"content\":\"Be brief.\",\"parts\":[{\"type\":\"x\"}]}")]
     [InlineData("\"Be brief.\"", "{\"role\":\"system\",\"content\":\"Be brief.\"}")]

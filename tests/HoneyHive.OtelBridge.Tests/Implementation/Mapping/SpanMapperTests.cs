@@ -192,6 +192,29 @@ public sealed class SpanMapperTests
         Assert.False(mapped.Metadata.ContainsKey("events"));
     }
 
+    [Fact]
+    public void Map_DeprecatedMessageAndChoiceEvents_NormalizedMessagesAndFinishReason()
+    {
+        // Arrange
+        var json = JsonNode.Parse("{\"index\":0,\"message\":{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Hello\"}]},\"content\":\"ignored\",\"finish_reason\":\"stop\"}")!;
+        var before = json.ToJsonString();
+        var span = TestSpans.WithStatus(
+            TestSpans.Span(2, 1, "chat", ("gen_ai.operation.name", "chat")),
+            ActivityStatusCode.Unset,
+            null,
+            new SpanEventRecord("gen_ai.user.message", 0, [KeyValuePair.Create<string, object?>("gen_ai.event.content", "{\"parts\":[{\"type\":\"text\",\"content\":\"Hi\"}]}")]),
+            new SpanEventRecord("gen_ai.choice", 0, [KeyValuePair.Create<string, object?>("gen_ai.event.content", json)]));
+
+        // Act
+        var mapped = SpanMapper.Map(span, MappingOptions.Default);
+
+        // Assert
+        Assert.Equal("[{\"role\":\"user\",\"content\":\"Hi\"}]", mapped.Inputs["chat_history"]!.ToJsonString());
+        Assert.Equal("{\"role\":\"assistant\",\"content\":\"Hello\"}", mapped.Outputs.ToJsonString());
+        Assert.Equal("stop", (string?)mapped.Metadata["finish_reason"]);
+        Assert.Equal(before, json.ToJsonString());
+    }
+
     [Theory]
     [InlineData(ActivityStatusCode.Error, "timed out", "timed out")]
     [InlineData(ActivityStatusCode.Error, null, "error")]

@@ -1,0 +1,322 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Spans;
+
+namespace HoneyHive.OtelBridge.Tests.Implementation.Mapping;
+
+/// <summary>
+/// <see cref="ChatMessages.FromAttribute"/> (one pass over a parsed document for the usual
+/// text-only messages) against the general path it replaces on the mapper's message attributes,
+/// <c>ChatMessages.ToList(json.ToJsonParsingText(key, value))</c>, which stays in the product as
+/// its fallback: on random message texts (text and other parts, repeated property names, odd
+/// number forms, escapes, lone surrogates, invalid JSON, values past the length limit) both give
+/// the same nodes, the same bytes under both encoders, the same truncation record and the same
+/// exception.
+/// </summary>
+public sealed class ChatMessagesPropertyTests
+{
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string[] Strings =
+    [
+        "\"\"", "\"Hi\"", "\"caf\u00e9\"", "\"caf\\u00e9\"", "\"a\\nb\\t\\\"q\\\" \\\\ /\"", "\"\\ud83d\\ude00 smile\"",
+        "\"\\ud800 lone\"", "\"raw \ud800 lone\"", "\"<script>&'\"", "\"text\"", "\"user\"", "\"\\u0074ext\"",
+    ];
+
+    private static readonly string[] Numbers = ["1", "1.0", "1e5", "-0", "2.50", "12345678901234567890", "0.1E-3"];
+
+    private static readonly string[] MessageKeys =
+        ["role", "role", "parts", "parts", "finish_reason", "name", "content", "tool_calls", "x", "\\u0072ole", "par\\u0074s"];
+
+    private static readonly string[] CleanKeys = ["role", "finish_reason", "name", "x", "\\u0072ole"];
+
+    [Property(MaxTest = 1000)]
+    public Property FromAttribute_RandomMessageText_SameAsGeneralPath()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange
+            var random = new Random(seed);
+            var text = MessagesText(random);
+            var options = new MappingOptions { MaxStringLength = random.Next(4) == 0 ? random.Next(10, 80) : MappingOptions.DefaultMaxStringLength };
+            var fastJson = new AttributeJson(options);
+            var generalJson = new AttributeJson(options);
+
+            // Act
+            var fast = Outcome(() => ChatMessages.FromAttribute(fastJson, "gen_ai.input.messages", text));
+            var general = Outcome(() => ChatMessages.ToList(generalJson.ToJsonParsingText("gen_ai.input.messages", text)));
+
+            // Assert
+            return (fast == general).Label($"text: {text}\nfast:    {fast}\ngeneral: {general}")
+                .And((fastJson.Truncated?.ToJsonString() == generalJson.Truncated?.ToJsonString()).Label("truncated"));
+        });
+    }
+
+    [Property(MaxTest = 600)]
+    public Property SystemFromAttribute_RandomInstructionsText_SameAsGeneralPath()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange
+            var random = new Random(seed);
+            var text = InstructionsText(random);
+            var options = new MappingOptions { MaxStringLength = random.Next(4) == 0 ? random.Next(10, 80) : MappingOptions.DefaultMaxStringLength };
+            var fastJson = new AttributeJson(options);
+            var generalJson = new AttributeJson(options);
+
+            // Act
+            var fast = Outcome(() => ChatMessages.SystemFromAttribute(fastJson, "gen_ai.system_instructions", text));
+            var general = Outcome(() => ChatMessages.SystemMessage(generalJson.ToJsonParsingText("gen_ai.system_instructions", text)!));
+
+            // Assert
+            return (fast == general).Label($"text: {text}\nfast:    {fast}\ngeneral: {general}")
+                .And((fastJson.Truncated?.ToJsonString() == generalJson.Truncated?.ToJsonString()).Label("truncated"));
+        });
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Map_RandomMessagesAsTextOrParsed_SameRequestFields()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange: the messages as span text (the path under test) and, where the text parses, as the
+            // node the general path parses it to (the mapper then copies and normalizes that node as before).
+            var random = new Random(seed);
+            var input = MessagesText(random);
+            var output = MessagesText(random);
+            var instructions = random.Next(3) == 0 ? null : InstructionsText(random);
+            var onEvent = random.Next(3) == 0;
+            var asText = ChatSpan(input, output, instructions, onEvent);
+            var asNodes = ChatSpan(Parsed(input), Parsed(output), instructions is null ? null : Parsed(instructions), onEvent);
+
+            // Act
+            var fromText = Outcome(() => Fields(SpanMapper.Map(asText, MappingOptions.Default)));
+            var fromNodes = Outcome(() => Fields(SpanMapper.Map(asNodes, MappingOptions.Default)));
+
+            // Assert
+            return (fromText == fromNodes).Label($"input: {input}\noutput: {output}\ninstructions: {instructions}\ntext:  {fromText}\nnodes: {fromNodes}");
+        });
+    }
+
+    [Theory]
+    [InlineData("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Hi\"}]}]")]
+    [InlineData("[{\"role\":\"assistant\",\"parts\":[{\"content\":\"a\",\"type\":\"text\"},{\"type\":\"text\",\"content\":\"b\"}],\"finish_reason\":\"stop\"}]")]
+    [InlineData("[{\"role\":\"user\",\"content\":\"plain\",\"n\":1.50}]")]
+    [InlineData("[{\"role\":\"user\",\"parts\":[]},\"loose\",null,2.0]")]
+    [InlineData("[]")]
+    public void FromAttribute_CommonShapes_SameAsGeneralPath(string text)
+    {
+        // Arrange
+        var json = new AttributeJson(MappingOptions.Default);
+
+        // Act
+        var fast = Outcome(() => ChatMessages.FromAttribute(json, "k", text));
+        var general = Outcome(() => ChatMessages.ToList(json.ToJsonParsingText("k", text)));
+
+        // Assert
+        Assert.Equal(general, fast);
+    }
+
+    /// <summary>Bytes under the default and a relaxed encoder, the node types, or the exception type.</summary>
+    private static string Outcome(Func<JsonNode?> act)
+    {
+        try
+        {
+            var node = act();
+            return node is null ? "null" : node.ToJsonString() + "\n" + node.ToJsonString(Relaxed) + "\n" + Shape(node);
+        }
+        catch (Exception e)
+        {
+            return "threw " + e.GetType().FullName;
+        }
+    }
+
+    private static string Outcome(Func<string> act)
+    {
+        try
+        {
+            return act();
+        }
+        catch (Exception e)
+        {
+            return "threw " + e.GetType().FullName;
+        }
+    }
+
+    private static string Shape(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject o => "{" + string.Join(",", o.Select(p => p.Key + ":" + Shape(p.Value))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Shape)) + "]",
+        _ => node.GetType().Name + "/" + node.GetValueKind(),
+    };
+
+    private static string Fields(MappedSpan mapped) => string.Join(
+        "\n",
+        mapped.Inputs.ToJsonString(),
+        mapped.Outputs.ToJsonString(),
+        mapped.Outputs.ToJsonString(Relaxed),
+        mapped.Metadata.ToJsonString(),
+        mapped.Config.ToJsonString(),
+        Shape(mapped.Inputs),
+        Shape(mapped.Outputs));
+
+    private static object Parsed(string text)
+    {
+        var json = new AttributeJson(MappingOptions.Default);
+        try
+        {
+            return json.IsParsedAsText(text) && json.ToJsonParsingText("k", text) is JsonObject or JsonArray
+                ? json.ToJsonParsingText("k", text)!
+                : text;
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
+
+    private static SpanRecord ChatSpan(object input, object output, object? instructions, bool onEvent)
+    {
+        var span = TestSpans.Span(2, 1, "chat", ("gen_ai.operation.name", "chat"), ("gen_ai.request.model", "m"));
+        var messages = new List<KeyValuePair<string, object?>>
+        {
+            KeyValuePair.Create<string, object?>("gen_ai.input.messages", input),
+            KeyValuePair.Create<string, object?>("gen_ai.output.messages", output),
+        };
+        if (instructions is not null)
+        {
+            messages.Add(KeyValuePair.Create<string, object?>("gen_ai.system_instructions", instructions));
+        }
+
+        return onEvent
+            ? TestSpans.WithStatus(span, default, null, new SpanEventRecord("gen_ai.client.inference.operation.details", TestSpans.BaseNanos, messages))
+            : new SpanRecord
+            {
+                TraceId = span.TraceId,
+                SpanId = span.SpanId,
+                ParentSpanId = span.ParentSpanId,
+                Name = span.Name,
+                StartTimeUnixNano = span.StartTimeUnixNano,
+                EndTimeUnixNano = span.EndTimeUnixNano,
+                Attributes = [.. span.Attributes, .. messages],
+            };
+    }
+
+    /// <summary>
+    /// Message texts: half of them the usual shape (role, text parts, finish reason: the path under
+    /// test), half with anything in them (every fallback).
+    /// </summary>
+    private static string MessagesText(Random random)
+    {
+        var clean = random.Next(2) == 0;
+        var text = new StringBuilder();
+        switch (random.Next(20))
+        {
+            case 0:
+                text.Append(Message(random, clean));
+                break;
+            case 1:
+                text.Append(Value(random, 0));
+                break;
+            default:
+                text.Append('[');
+                var count = random.Next(4);
+                for (var i = 0; i < count; i++)
+                {
+                    text.Append(i > 0 ? "," : string.Empty).Append(Space(random));
+                    text.Append(random.Next(8) == 0 ? Value(random, 1) : Message(random, clean));
+                }
+
+                text.Append(Space(random)).Append(']');
+                break;
+        }
+
+        return clean ? text.ToString() : random.Next(25) switch
+        {
+            0 => text.ToString(0, text.Length / 2),
+            1 => text + " ]",
+            2 => "  \n" + text,
+            _ => text.ToString(),
+        };
+    }
+
+    /// <summary>Instructions texts: text parts mostly, anything else sometimes.</summary>
+    private static string InstructionsText(Random random)
+    {
+        var clean = random.Next(2) == 0;
+        return random.Next(5) switch
+        {
+            0 => MessagesText(random),
+            1 => Value(random, 1),
+            2 => " " + Parts(random, clean),
+            _ => Parts(random, clean),
+        };
+    }
+
+    private static string Message(Random random, bool clean)
+    {
+        var properties = new List<string>();
+        var count = random.Next(5);
+        var keys = clean ? CleanKeys.OrderBy(_ => random.Next()).ToArray() : null;
+        for (var i = 0; i < count; i++)
+        {
+            var key = keys is not null ? keys[i] : MessageKeys[random.Next(MessageKeys.Length)];
+            var value = key.Contains("par", StringComparison.Ordinal) && random.Next(6) != 0 ? Parts(random, clean) : Value(random, 1);
+            properties.Add(Space(random) + "\"" + key + "\":" + Space(random) + value);
+        }
+
+        if (random.Next(3) != 0 && !properties.Any(p => p.Contains("\"parts\"", StringComparison.Ordinal)))
+        {
+            properties.Insert(random.Next(properties.Count + 1), "\"parts\":" + Parts(random, clean));
+        }
+
+        return "{" + string.Join(",", properties) + Space(random) + "}";
+    }
+
+    private static string Parts(Random random, bool clean)
+    {
+        var parts = new List<string>();
+        var count = random.Next(4);
+        for (var i = 0; i < count; i++)
+        {
+            parts.Add((clean ? 8 + random.Next(2) : random.Next(12)) switch
+            {
+                0 => "{\"type\":\"tool_call\",\"id\":\"c1\",\"name\":\"f\",\"arguments\":{\"x\":1.0}}",
+                1 => "{\"type\":\"tool_call_response\",\"id\":\"c1\",\"response\":" + Value(random, 2) + "}",
+                2 => "{\"type\":\"image\",\"uri\":" + Value(random, 2) + "}",
+                3 => "{\"type\":\"text\",\"content\":" + Value(random, 2) + "}",
+                4 => "{\"type\":\"text\",\"content\":\"a\",\"content\":\"b\"}",
+                5 => "{\"type\":\"text\"}",
+                6 => "{\"type\":\"text\",\"content\":\"a\",\"extra\":1}",
+                7 => Value(random, 2),
+                8 => "{\"content\":" + Strings[random.Next(Strings.Length)] + "," + Space(random) + "\"type\":\"text\"}",
+                _ => "{\"type\":" + (random.Next(6) == 0 ? "\"\\u0074ext\"" : "\"text\"") + ",\"content\":" + Strings[random.Next(Strings.Length)] + "}",
+            });
+        }
+
+        return "[" + string.Join("," + Space(random), parts) + "]";
+    }
+
+    private static string Value(Random random, int depth) => random.Next(depth > 2 ? 4 : 7) switch
+    {
+        0 => Strings[random.Next(Strings.Length)],
+        1 => Numbers[random.Next(Numbers.Length)],
+        2 => random.Next(3) switch { 0 => "null", 1 => "true", _ => "false" },
+        3 => Strings[random.Next(Strings.Length)],
+        4 => "{\"a\":" + Value(random, depth + 1) + ",\"a\":" + Value(random, depth + 1) + "}",
+        5 => "[" + Value(random, depth + 1) + "," + Value(random, depth + 1) + "]",
+        _ => "{\"k\":" + Value(random, depth + 1) + "}",
+    };
+
+    private static string Space(Random random) => random.Next(6) == 0 ? " " : string.Empty;
+}
