@@ -545,8 +545,9 @@ internal sealed class TraceAssembler
     }
 
     /// <summary>
-    /// Parks a mapped plan and submits every plan whose turn has come, in ticket order. Never waits for another
-    /// thread: when one is submitting already, the plan is left to it (it looks again after letting go).
+    /// Parks a mapped plan and submits every plan whose turn has come, in ticket order. When another thread is
+    /// submitting already, the plan is left to it (it looks again after letting go) and this thread returns, unless
+    /// more than <see cref="MaxParkedPlans"/> plans are parked: then it waits its turn and helps.
     /// </summary>
     /// <returns>The first exception a submission threw (the later plans are still submitted), or null.</returns>
     private Exception? SubmitInOrder(long ticket, long logPosition, List<ApiCall>? calls)
