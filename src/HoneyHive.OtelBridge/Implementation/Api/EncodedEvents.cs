@@ -27,54 +27,33 @@ internal static class EncodedEvents
     /// </returns>
     public static (SessionEventBatchCall Call, byte[][] Events, byte[]?[]? WithSession) Encode(SessionEventBatchCall batch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.EncodedEvents is not null)
-        {
-            throw new ArgumentException("The batch is encoded already.", nameof(batch));
-        }
-
-        var events = batch.Request.Events;
-        var encoded = new byte[events.Count][];
-        var identities = new List<EventRequest>(events.Count);
-        byte[]?[]? withSession = null;
-        using (var encoder = new EventEncoder())
-        {
-            for (var i = 0; i < encoded.Length; i++)
-            {
-                var request = events[i];
-                encoded[i] = encoder.Encode(request);
-                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
-                {
-                    withSession ??= new byte[events.Count][];
-                    withSession[i] = encoder.EncodeWithSession(request, batch.SessionId);
-                }
-
-                identities.Add(Identity(request));
-            }
-        }
-
-        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
-        {
-            EncodedEvents = encoded,
-            LogPosition = batch.LogPosition,
-            AcceptedTimestamp = batch.AcceptedTimestamp,
-        };
-        return (call, encoded, withSession);
+        var (call, events, _, withSession, _) = Encode(batch, rent: false);
+        return (call, events, withSession);
     }
 
     /// <summary>
-    /// <see cref="Encode"/> into arrays rented from <see cref="EventEncoder.RentedArrays"/>, longer than the
-    /// JSON they hold (delivery's way: it returns them once the events were delivered or given up). The call's
-    /// <see cref="SessionEventBatchCall.EncodedLengths"/> are the lengths; <paramref name="batch"/> is left as it was.
+    /// <see cref="Encode(SessionEventBatchCall)"/> into arrays rented from <see cref="EventEncoder.RentedArrays"/>, longer
+    /// than the JSON they hold (delivery's way: it returns them once the events were delivered or given up).
     /// </summary>
     /// <param name="batch">The batch, not encoded yet.</param>
+    /// <returns>As <see cref="Encode(SessionEventBatchCall, bool)"/> with <c>rent</c> set.</returns>
+    public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) EncodeRented(SessionEventBatchCall batch) =>
+        Encode(batch, rent: true);
+
+    /// <summary>
+    /// Encodes the events of a session event batch (see <see cref="Encode(SessionEventBatchCall)"/>), into exact-size
+    /// arrays or into arrays rented from <see cref="EventEncoder.RentedArrays"/>; a rented call's
+    /// <see cref="SessionEventBatchCall.EncodedLengths"/> are the lengths, an exact one's are null (each array is its
+    /// JSON).
+    /// </summary>
+    /// <param name="batch">The batch, not encoded yet.</param>
+    /// <param name="rent">Whether the arrays are rented.</param>
     /// <returns>
-    /// The encoded call; its events' rented arrays and JSON lengths (the arrays behind its
-    /// <see cref="SessionEventBatchCall.EncodedEvents"/> and <see cref="SessionEventBatchCall.EncodedLengths"/>); and, per
-    /// event, its JSON with the batch's <c>session_id</c> where the event's own differs, rented too, with its length
-    /// (both null when every event has the batch's session, as mapped events do).
+    /// The encoded call; its events' arrays and the length of the JSON in each; and, per event, its JSON with the
+    /// batch's <c>session_id</c> where the event's own differs, with its length (both null when every event has the
+    /// batch's session, as mapped events do).
     /// </returns>
-    public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) EncodeRented(SessionEventBatchCall batch)
+    public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) Encode(SessionEventBatchCall batch, bool rent)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.EncodedEvents is not null)
@@ -93,12 +72,12 @@ internal static class EncodedEvents
             for (var i = 0; i < encoded.Length; i++)
             {
                 var request = events[i];
-                encoded[i] = encoder.EncodeRented(request, out lengths[i]);
+                encoded[i] = encoder.Encode(request, sessionId: null, rent, out lengths[i]);
                 if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
                 {
                     withSession ??= new byte[events.Count][];
                     withSessionLengths ??= new int[events.Count];
-                    withSession[i] = encoder.EncodeWithSessionRented(request, batch.SessionId, out withSessionLengths[i]);
+                    withSession[i] = encoder.Encode(request, batch.SessionId, rent, out withSessionLengths[i]);
                 }
 
                 identities.Add(Identity(request));
@@ -108,7 +87,7 @@ internal static class EncodedEvents
         var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
         {
             EncodedEvents = encoded,
-            EncodedLengths = lengths,
+            EncodedLengths = rent ? lengths : null,
             LogPosition = batch.LogPosition,
             AcceptedTimestamp = batch.AcceptedTimestamp,
         };

@@ -41,17 +41,7 @@ internal sealed class EventEncoder : IDisposable
     /// <summary>Encodes one event.</summary>
     /// <param name="request">The event.</param>
     /// <returns>Its compact JSON.</returns>
-    public byte[] Encode(EventRequest request)
-    {
-        try
-        {
-            return this.Write(request).ToArray();
-        }
-        finally
-        {
-            this.Clear();
-        }
-    }
+    public byte[] Encode(EventRequest request) => this.Encode(request, sessionId: null, rent: false, out _);
 
     /// <summary>
     /// Encodes one event into an array rented from <see cref="RentedArrays"/> (longer than the JSON): the
@@ -60,21 +50,7 @@ internal sealed class EventEncoder : IDisposable
     /// <param name="request">The event.</param>
     /// <param name="length">The length of its JSON, from the start of the array.</param>
     /// <returns>The rented array holding its compact JSON.</returns>
-    public byte[] EncodeRented(EventRequest request, out int length)
-    {
-        try
-        {
-            var json = this.Write(request);
-            var rented = RentedArrays.Rent(json.Length);
-            json.CopyTo(rented);
-            length = json.Length;
-            return rented;
-        }
-        finally
-        {
-            this.Clear();
-        }
-    }
+    public byte[] EncodeRented(EventRequest request, out int length) => this.Encode(request, sessionId: null, rent: true, out length);
 
     /// <summary>
     /// Encodes one event as it reads with <paramref name="sessionId"/> as its <c>session_id</c>; the event is
@@ -83,19 +59,7 @@ internal sealed class EventEncoder : IDisposable
     /// <param name="request">The event.</param>
     /// <param name="sessionId">The session id to write.</param>
     /// <returns>Its compact JSON.</returns>
-    public byte[] EncodeWithSession(EventRequest request, string sessionId)
-    {
-        var own = request.SessionId;
-        request.SessionId = sessionId;
-        try
-        {
-            return this.Encode(request);
-        }
-        finally
-        {
-            request.SessionId = own;
-        }
-    }
+    public byte[] EncodeWithSession(EventRequest request, string sessionId) => this.Encode(request, sessionId, rent: false, out _);
 
     /// <summary>
     /// <see cref="EncodeWithSession"/> into a rented array, as <see cref="EncodeRented"/>.
@@ -104,17 +68,48 @@ internal sealed class EventEncoder : IDisposable
     /// <param name="sessionId">The session id to write.</param>
     /// <param name="length">The length of its JSON.</param>
     /// <returns>The rented array holding its compact JSON.</returns>
-    public byte[] EncodeWithSessionRented(EventRequest request, string sessionId, out int length)
+    public byte[] EncodeWithSessionRented(EventRequest request, string sessionId, out int length) =>
+        this.Encode(request, sessionId, rent: true, out length);
+
+    /// <summary>
+    /// Encodes one event, as it reads with <paramref name="sessionId"/> as its <c>session_id</c> when one is given
+    /// (the event is changed only while it is encoded), into an exact-size array or one rented from
+    /// <see cref="RentedArrays"/>.
+    /// </summary>
+    /// <param name="request">The event.</param>
+    /// <param name="sessionId">The session id to write, or null for the event's own.</param>
+    /// <param name="rent">Whether the array is rented (longer than the JSON).</param>
+    /// <param name="length">The length of its JSON, from the start of the array.</param>
+    /// <returns>The array holding its compact JSON.</returns>
+    public byte[] Encode(EventRequest request, string? sessionId, bool rent, out int length)
     {
-        var own = request.SessionId;
-        request.SessionId = sessionId;
+        var own = sessionId is null ? null : request.SessionId;
+        if (sessionId is not null)
+        {
+            request.SessionId = sessionId;
+        }
+
         try
         {
-            return this.EncodeRented(request, out length);
+            var json = this.Write(request);
+            length = json.Length;
+            if (!rent)
+            {
+                return json.ToArray();
+            }
+
+            var rented = RentedArrays.Rent(json.Length);
+            json.CopyTo(rented);
+            return rented;
         }
         finally
         {
-            request.SessionId = own;
+            if (sessionId is not null)
+            {
+                request.SessionId = own;
+            }
+
+            this.Clear();
         }
     }
 

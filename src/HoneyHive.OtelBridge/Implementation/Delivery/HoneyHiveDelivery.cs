@@ -1087,25 +1087,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
-            if (rent)
-            {
-                var (queued, encoded, lengths, withSession, withSessionLengths) = EncodedEvents.EncodeRented(batch);
-                return new QueuedCall(queued, encoded, lengths, [.. lengths], withSession, withSessionLengths, rented: true);
-            }
-
-            var (exactCall, exact, exactWithSession) = EncodedEvents.Encode(batch);
-            var exactLengths = new int[exact.Length];
-            int[]? exactWithSessionLengths = exactWithSession is null ? null : new int[exact.Length];
-            for (var i = 0; i < exact.Length; i++)
-            {
-                exactLengths[i] = exact[i].Length;
-                if (exactWithSession?[i] is { } json)
-                {
-                    exactWithSessionLengths![i] = json.Length;
-                }
-            }
-
-            return new QueuedCall(exactCall, exact, exactLengths, [.. exactLengths], exactWithSession, exactWithSessionLengths, rented: false);
+            var (queued, encoded, lengths, withSession, withSessionLengths) = EncodedEvents.Encode(batch, rent);
+            return new QueuedCall(queued, encoded, lengths, [.. lengths], withSession, withSessionLengths, rent);
         }
 
         /// <summary>Gets the array holding the JSON of an event of a session event batch (the array behind the call's
