@@ -350,60 +350,45 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private static bool IsKeyRejection(HoneyHiveApiException ex) => ex.Reason == HoneyHiveApiErrorReason.KeyRejected;
 
     /// <summary>Splits a batch call in two halves with the same session(s) and log position; null when it has one event.</summary>
-    private static (ApiCall First, ApiCall Second)? Split(ApiCall call)
+    private static (ApiCall First, ApiCall Second)? Split(ApiCall call) => call switch
     {
-        switch (call)
+        SessionEventBatchCall batch when batch.Request.Events.Count > 1 => Halves(
+            call,
+            batch.Request.Events,
+            batch.EncodedEvents,
+            batch.EncodedLengths,
+            (events, encoded, lengths) => new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths }),
+        EventBatchCall batch when batch.Request.Events.Count > 1 => Halves(
+            call,
+            batch.Request.Events,
+            batch.EncodedEvents,
+            batch.EncodedLengths,
+            (events, encoded, lengths) => new EventBatchCall(new EventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths }),
+        _ => null,
+    };
+
+    /// <summary>The two halves of a batch call, made by <paramref name="create"/>: each keeps the encoded bytes of its
+    /// events (nothing is serialized again), the log position and the accepted time.</summary>
+    private static (ApiCall First, ApiCall Second) Halves(
+        ApiCall call,
+        List<EventRequest> events,
+        IReadOnlyList<byte[]>? encoded,
+        IReadOnlyList<int>? lengths,
+        Func<List<EventRequest>, IReadOnlyList<byte[]>?, IReadOnlyList<int>?, ApiCall> create)
+    {
+        ApiCall Part(int start, int count)
         {
-            case SessionEventBatchCall batch when batch.Request.Events.Count > 1:
-            {
-                // The halves keep the encoded bytes of their events: nothing is serialized again.
-                var events = batch.Request.Events;
-                var half = events.Count / 2;
-                var encoded = batch.EncodedEvents;
-                var lengths = batch.EncodedLengths;
-                return (
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(0, half) })
-                    {
-                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
-                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, 0, half),
-                        LogPosition = call.LogPosition,
-                        AcceptedTimestamp = call.AcceptedTimestamp,
-                    },
-                    new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events.GetRange(half, events.Count - half) })
-                    {
-                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
-                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, half, events.Count - half),
-                        LogPosition = call.LogPosition,
-                        AcceptedTimestamp = call.AcceptedTimestamp,
-                    });
-            }
-
-            case EventBatchCall batch when batch.Request.Events.Count > 1:
-            {
-                var events = batch.Request.Events;
-                var half = events.Count / 2;
-                var encoded = batch.EncodedEvents;
-                var lengths = batch.EncodedLengths;
-                return (
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(0, half) })
-                    {
-                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, 0, half),
-                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, 0, half),
-                        LogPosition = call.LogPosition,
-                        AcceptedTimestamp = call.AcceptedTimestamp,
-                    },
-                    new EventBatchCall(new EventBatchRequest { Events = events.GetRange(half, events.Count - half) })
-                    {
-                        EncodedEvents = encoded is null ? null : EncodedEvents.Slice(encoded, half, events.Count - half),
-                        EncodedLengths = lengths is null ? null : EncodedEvents.Slice(lengths, half, events.Count - half),
-                        LogPosition = call.LogPosition,
-                        AcceptedTimestamp = call.AcceptedTimestamp,
-                    });
-            }
-
-            default:
-                return null;
+            var part = create(
+                events.GetRange(start, count),
+                encoded is null ? null : EncodedEvents.Slice(encoded, start, count),
+                lengths is null ? null : EncodedEvents.Slice(lengths, start, count));
+            part.LogPosition = call.LogPosition;
+            part.AcceptedTimestamp = call.AcceptedTimestamp;
+            return part;
         }
+
+        var half = events.Count / 2;
+        return (Part(0, half), Part(half, events.Count - half));
     }
 
     /// <summary>Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], but never less than Retry-After.</summary>
