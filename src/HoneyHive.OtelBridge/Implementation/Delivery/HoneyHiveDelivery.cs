@@ -1145,32 +1145,23 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             var batch = (SessionEventBatchCall)this.Call;
             var events = batch.Request.Events;
-            var encoded = this.encoded!;
-            var lengths = this.lengths!;
-            var prefixEncoded = encoded[..count];
-            var restEncoded = encoded[count..];
-            var prefixLengths = lengths[..count];
-            var restLengths = lengths[count..];
-            var restCount = events.Count - count;
-            var prefix = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(0, count) })
+
+            QueuedCall Part(Range range)
             {
-                EncodedEvents = prefixEncoded,
-                EncodedLengths = prefixLengths,
-                LogPosition = batch.LogPosition,
-                AcceptedTimestamp = batch.AcceptedTimestamp,
-            };
-            var rest = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(count, restCount) })
-            {
-                EncodedEvents = restEncoded,
-                EncodedLengths = restLengths,
-                LogPosition = batch.LogPosition,
-                AcceptedTimestamp = batch.AcceptedTimestamp,
-            };
-            var withSession = this.WithSession;
-            var withSessionLengths = this.WithSessionLengths;
-            return (
-                new QueuedCall(prefix, prefixEncoded, prefixLengths, this.EventSizes![..count], withSession?[..count], withSessionLengths?[..count], this.rented),
-                new QueuedCall(rest, restEncoded, restLengths, this.EventSizes![count..], withSession?[count..], withSessionLengths?[count..], this.rented));
+                var (offset, length) = range.GetOffsetAndLength(events.Count);
+                var encoded = this.encoded![range];
+                var lengths = this.lengths![range];
+                var part = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(offset, length) })
+                {
+                    EncodedEvents = encoded,
+                    EncodedLengths = lengths,
+                    LogPosition = batch.LogPosition,
+                    AcceptedTimestamp = batch.AcceptedTimestamp,
+                };
+                return new QueuedCall(part, encoded, lengths, this.EventSizes![range], this.WithSession?[range], this.WithSessionLengths?[range], this.rented);
+            }
+
+            return (Part(..count), Part(count..));
         }
     }
 }
