@@ -268,7 +268,7 @@ internal sealed class HoneyHiveApiClient
 
     private HttpRequestMessage CreateRequest(ApiCall call)
     {
-        var request = new HttpRequestMessage(MethodOf(call.Method), new Uri(this.BaseText() + call.Path, UriKind.Absolute));
+        var request = new HttpRequestMessage(HttpMethod.Parse(call.Method), new Uri(this.BaseText() + call.Path, UriKind.Absolute));
 
         // Raw header values, in the order and with the bytes the typed headers wrote ("Bearer <key>", one media type):
         // no header-value objects per request.
@@ -288,13 +288,6 @@ internal sealed class HoneyHiveApiClient
         request.Content = content;
         return request;
     }
-
-    private static HttpMethod MethodOf(string method) => method switch
-    {
-        "POST" => HttpMethod.Post,
-        "PUT" => HttpMethod.Put,
-        _ => new HttpMethod(method),
-    };
 
     /// <summary>The base URL without its trailing slash, made again only when the settings' URL changes.</summary>
     private string BaseText()
