@@ -81,8 +81,9 @@ internal static class SpanMapper
         reader.TakeText("honeyhive.session_id", "honeyhive.session_auto_create", "honeyhive.project", "honeyhive.parent_id");
 
         ReadConfig(reader, b);
-        ReadInputs(span, reader, b, eventType, usedEvents);
-        var finishReason = ReadOutputs(span, reader, b, eventType, usedEvents);
+        var details = FindEvent(span, "gen_ai.client.inference.operation.details");
+        ReadInputs(span, reader, b, eventType, details, usedEvents);
+        var finishReason = ReadOutputs(span, reader, b, eventType, details, usedEvents);
         ReadMetadata(span, reader, b, finishReason);
         var error = ReadError(span, reader, b, usedEvents);
         ReadEvaluations(span, b, usedEvents);
@@ -219,9 +220,8 @@ internal static class SpanMapper
         }
     }
 
-    private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
+    private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, SpanEventRecord? details, HashSet<SpanEventRecord>? usedEvents)
     {
-        var details = FindEvent(span, "gen_ai.client.inference.operation.details");
         var messages = TakeMessages(reader, details, "gen_ai.input.messages");
         var prompts = reader.TakeFlattened("gen_ai.prompt.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.input_messages.", parseText: true));
@@ -254,9 +254,8 @@ internal static class SpanMapper
         reader.TakeText("input.mime_type");
     }
 
-    private static string? ReadOutputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, HashSet<SpanEventRecord>? usedEvents)
+    private static string? ReadOutputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, SpanEventRecord? details, HashSet<SpanEventRecord>? usedEvents)
     {
-        var details = FindEvent(span, "gen_ai.client.inference.operation.details");
         var messages = TakeMessages(reader, details, "gen_ai.output.messages");
         var completions = reader.TakeFlattened("gen_ai.completion.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.output_messages.", parseText: true));
@@ -590,33 +589,31 @@ internal static class SpanMapper
     /// truncated is recorded) at this point, as before; a present attribute whose value is an empty
     /// array gives <see langword="null"/> without looking at the event.
     /// </summary>
-    private static JsonArray? TakeMessages(SpanAttributeReader reader, SpanEventRecord? details, string key)
-    {
-        if (reader.TryTake(key, out var value) && value is not null)
-        {
-            return ChatMessages.FromAttribute(reader.Json, key, value);
-        }
-
-        return details is not null && FirstValue(details.Attributes, key) is { } eventValue
-            ? ChatMessages.FromAttribute(reader.Json, new TruncationKey("event", details.Name, key), eventValue)
-            : null;
-    }
+    private static JsonArray? TakeMessages(SpanAttributeReader reader, SpanEventRecord? details, string key) =>
+        TakeFromSpanOrDetails(reader, details, key, ChatMessages.FromAttribute);
 
     /// <summary>
     /// The system message of <c>gen_ai.system_instructions</c> on the span, else on the operation-details
     /// event: what <c>ChatMessages.SystemMessage(reader.TakeParsed(key) ?? EventAttribute(details, key, json))</c>
     /// gives (when either is present), read in one pass for the usual text parts.
     /// </summary>
-    private static JsonObject? TakeSystemMessage(SpanAttributeReader reader, SpanEventRecord? details)
+    private static JsonObject? TakeSystemMessage(SpanAttributeReader reader, SpanEventRecord? details) =>
+        TakeFromSpanOrDetails(reader, details, "gen_ai.system_instructions", ChatMessages.SystemFromAttribute);
+
+    /// <summary>
+    /// Reads <paramref name="key"/> with <paramref name="read"/> from the span (taking the attribute) or, when the
+    /// span has no value for it, from the operation-details event (truncation key <c>event.{name}.{key}</c>).
+    /// </summary>
+    private static T? TakeFromSpanOrDetails<T>(SpanAttributeReader reader, SpanEventRecord? details, string key, Func<AttributeJson, TruncationKey, object, T?> read)
+        where T : JsonNode
     {
-        const string Key = "gen_ai.system_instructions";
-        if (reader.TryTake(Key, out var value) && value is not null)
+        if (reader.TryTake(key, out var value) && value is not null)
         {
-            return ChatMessages.SystemFromAttribute(reader.Json, Key, value);
+            return read(reader.Json, key, value);
         }
 
-        return details is not null && FirstValue(details.Attributes, Key) is { } eventValue
-            ? ChatMessages.SystemFromAttribute(reader.Json, new TruncationKey("event", details.Name, Key), eventValue)
+        return details is not null && FirstValue(details.Attributes, key) is { } eventValue
+            ? read(reader.Json, new TruncationKey("event", details.Name, key), eventValue)
             : null;
     }
 
