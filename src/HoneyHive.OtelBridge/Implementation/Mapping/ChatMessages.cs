@@ -164,10 +164,7 @@ internal static class ChatMessages
 
         // Detach everything, then rebuild the message in place: its other properties in their
         // order, then the fields the parts give.
-        var pairs = new KeyValuePair<string, JsonNode?>[message.Count];
-        ((ICollection<KeyValuePair<string, JsonNode?>>)message).CopyTo(pairs, 0);
-        message.Clear();
-        foreach (var pair in pairs)
+        foreach (var pair in message.DetachAll())
         {
             if (pair.Key != "parts")
             {
@@ -175,9 +172,7 @@ internal static class ChatMessages
             }
         }
 
-        var partList = new JsonNode?[parts.Count];
-        ((ICollection<JsonNode?>)parts).CopyTo(partList, 0);
-        parts.Clear();
+        var partList = parts.DetachAll();
 
         JsonNode? singleText = null;
         List<string>? texts = null;
@@ -193,7 +188,7 @@ internal static class ChatMessages
             switch (type)
             {
                 case "text":
-                    var content = Take(p!, "content");
+                    var content = p!.Detach("content");
                     textCount++;
                     if (textCount == 1)
                     {
@@ -209,18 +204,18 @@ internal static class ChatMessages
                 case "tool_call":
                     (toolCalls ??= []).Add(new JsonObject
                     {
-                        ["id"] = Take(p!, "id"),
+                        ["id"] = p!.Detach("id"),
                         ["type"] = "function",
                         ["function"] = new JsonObject
                         {
-                            ["name"] = Take(p!, "name"),
-                            ["arguments"] = Take(p!, "arguments"),
+                            ["name"] = p!.Detach("name"),
+                            ["arguments"] = p!.Detach("arguments"),
                         },
                     });
                     break;
                 case "tool_call_response":
-                    message["tool_call_id"] = Take(p!, "id");
-                    message["content"] = Take(p!, "response");
+                    message["tool_call_id"] = p!.Detach("id");
+                    message["content"] = p!.Detach("response");
                     break;
                 default:
                     others.Add(part);
@@ -483,16 +478,6 @@ internal static class ChatMessages
         JsonValueKind.Array => JsonArray.Create(element),
         _ => JsonValue.Create(element),
     };
-
-    private static JsonNode? Take(JsonObject obj, string key)
-    {
-        if (obj.TryGetPropertyValue(key, out var value))
-        {
-            obj.Remove(key);
-        }
-
-        return value;
-    }
 
     private static string AsText(JsonNode? node) => node switch
     {

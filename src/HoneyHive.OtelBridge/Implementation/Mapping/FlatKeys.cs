@@ -47,9 +47,8 @@ internal static class FlatKeys
         var last = segments[^1];
         if (current[last] is JsonObject existing && value is JsonObject incoming)
         {
-            foreach (var pair in incoming.ToList())
+            foreach (var pair in incoming.DetachAll())
             {
-                incoming.Remove(pair.Key);
                 existing[pair.Key] = pair.Value;
             }
 
@@ -67,9 +66,8 @@ internal static class FlatKeys
         if (node is JsonArray array)
         {
             var copy = new JsonArray();
-            foreach (var item in array.ToList())
+            foreach (var item in array.DetachAll())
             {
-                array.Remove(item);
                 copy.Add(Arrayify(item));
             }
 
@@ -81,13 +79,8 @@ internal static class FlatKeys
             return node;
         }
 
-        var pairs = obj.ToList();
-        foreach (var pair in pairs)
-        {
-            obj.Remove(pair.Key);
-        }
-
-        var indexed = pairs.Count > 0 && pairs.TrueForAll(p => IsIndex(p.Key));
+        var pairs = obj.DetachAll();
+        var indexed = pairs.Length > 0 && Array.TrueForAll(pairs, p => IsIndex(p.Key));
         if (indexed)
         {
             var result = new JsonArray();
@@ -119,9 +112,8 @@ internal static class FlatKeys
         if (node is JsonArray array)
         {
             var copy = new JsonArray();
-            foreach (var item in array.ToList())
+            foreach (var item in array.DetachAll())
             {
-                array.Remove(item);
                 copy.Add(Unwrap(item));
             }
 
@@ -144,9 +136,8 @@ internal static class FlatKeys
         }
 
         var rebuilt = new JsonObject();
-        foreach (var pair in obj.ToList())
+        foreach (var pair in obj.DetachAll())
         {
-            obj.Remove(pair.Key);
             rebuilt[pair.Key] = Unwrap(pair.Value);
         }
 

@@ -199,9 +199,8 @@ internal static class SpanMapper
 
         if (reader.TakeParsed("llm.invocation_parameters") is JsonObject parameters)
         {
-            foreach (var pair in parameters.ToList())
+            foreach (var pair in parameters.DetachAll())
             {
-                parameters.Remove(pair.Key);
                 b.Config.TryAdd(pair.Key, pair.Value);
             }
         }
@@ -277,10 +276,7 @@ internal static class SpanMapper
             if (list.Count == 1 && list[0] is JsonObject single)
             {
                 // Detach the properties all at once, then move them over in order.
-                var pairs = new KeyValuePair<string, JsonNode?>[single.Count];
-                ((ICollection<KeyValuePair<string, JsonNode?>>)single).CopyTo(pairs, 0);
-                single.Clear();
-                foreach (var pair in pairs)
+                foreach (var pair in single.DetachAll())
                 {
                     b.Outputs[pair.Key] = pair.Value;
                 }
@@ -351,9 +347,8 @@ internal static class SpanMapper
 
         if (reader.TakeParsed("metadata") is JsonObject openInferenceMetadata)
         {
-            foreach (var pair in openInferenceMetadata.ToList())
+            foreach (var pair in openInferenceMetadata.DetachAll())
             {
-                openInferenceMetadata.Remove(pair.Key);
                 b.Metadata.TryAdd(pair.Key, pair.Value);
             }
         }
@@ -460,9 +455,8 @@ internal static class SpanMapper
             if (reader.TakeParsed(wholeKey) is JsonObject whole)
             {
                 bucket = [];
-                foreach (var pair in whole.ToList())
+                foreach (var pair in whole.DetachAll())
                 {
-                    whole.Remove(pair.Key);
                     bucket[pair.Key] = pair.Value;
                 }
             }
@@ -478,9 +472,8 @@ internal static class SpanMapper
             }
 
             var into = target(b);
-            foreach (var pair in bucket.ToList())
+            foreach (var pair in bucket.DetachAll())
             {
-                bucket.Remove(pair.Key);
                 into[pair.Key] = FlatKeys.Arrayify(pair.Value);
             }
         }
@@ -526,9 +519,8 @@ internal static class SpanMapper
             if (!message.ContainsKey("role"))
             {
                 var withRole = new JsonObject { ["role"] = role };
-                foreach (var pair in message.ToList())
+                foreach (var pair in message.DetachAll())
                 {
-                    message.Remove(pair.Key);
                     withRole[pair.Key] = pair.Value;
                 }
 
@@ -559,14 +551,14 @@ internal static class SpanMapper
                 // The choice was converted just now and is used nowhere else: its nodes move into the
                 // message instead of being copied.
                 var hasMessage = choice.ContainsKey("message");
-                var message = Detach(choice, "message") is JsonObject m ? (JsonObject)ChatMessages.TakeOver(m)! : new JsonObject();
+                var message = choice.Detach("message") is JsonObject m ? (JsonObject)ChatMessages.TakeOver(m)! : new JsonObject();
                 message.TryAdd("role", "assistant");
-                if (!hasMessage && Detach(choice, "content") is { } text)
+                if (!hasMessage && choice.Detach("content") is { } text)
                 {
                     message["content"] = text;
                 }
 
-                if (Detach(choice, "finish_reason") is { } reason)
+                if (choice.Detach("finish_reason") is { } reason)
                 {
                     message["finish_reason"] = reason;
                 }
@@ -615,17 +607,6 @@ internal static class SpanMapper
         return details is not null && FirstValue(details.Attributes, key) is { } eventValue
             ? read(reader.Json, new TruncationKey("event", details.Name, key), eventValue)
             : null;
-    }
-
-    /// <summary>Removes <paramref name="key"/> from <paramref name="obj"/> and returns its value, now without a parent.</summary>
-    private static JsonNode? Detach(JsonObject obj, string key)
-    {
-        if (obj.TryGetPropertyValue(key, out var value))
-        {
-            obj.Remove(key);
-        }
-
-        return value;
     }
 
     private static JsonNode? EventAttribute(SpanEventRecord? e, string key, AttributeJson json) =>
@@ -706,9 +687,8 @@ internal static class SpanMapper
     {
         if (value is JsonObject obj)
         {
-            foreach (var pair in obj.ToList())
+            foreach (var pair in obj.DetachAll())
             {
-                obj.Remove(pair.Key);
                 target.TryAdd(pair.Key, pair.Value);
             }
         }
