@@ -155,106 +155,71 @@ public sealed class ServeCommandTests
     {
         // Arrange
         const int Traces = 200;
-        var dataDir = Directory.CreateTempSubdirectory("serve-test-").FullName;
-        using var logs = new ListLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
-        using var cancellation = new CancellationTokenSource();
-        var settings = new ServeSettings
+        await using var serve = new EmbeddedServe();
+        var logs = serve.Logs;
+        var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/)");
+        using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
+        var request = new ExportTraceServiceRequest();
+        for (var i = 0; i < Traces; i++)
         {
-            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
-            DataDirectory = dataDir,
-            LocalApiPort = 0,
-        };
-        var run = ServeCommand.RunAsync(settings, NoEnvironment(), loggerFactory, cancellation.Token);
-        try
-        {
-            var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/)");
-            using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
-            var request = new ExportTraceServiceRequest();
-            for (var i = 0; i < Traces; i++)
-            {
-                request.ResourceSpans.Add(OtlpRequests.RootWithChild("agent-" + i).Request.ResourceSpans);
-            }
-
-            // Act
-            await new TraceService.TraceServiceClient(channel).ExportAsync(request);
-            long lines = 0, summarized = 0, summarizedEvents = 0;
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (lines + summarized < Traces && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-                var messages = logs.Lines.Select(l => l.Message).ToList();
-                lines = messages.Count(m => m.StartsWith("Delivered session 'agent-", StringComparison.Ordinal));
-                var summaries = messages.Select(m => Regex.Match(m, @"^\.\.\. and (\d+) more session\(s\) delivered, (\d+) event\(s\)")).Where(m => m.Success).ToList();
-                summarized = summaries.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-                summarizedEvents = summaries.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-            }
-
-            // Assert: every session is accounted for, most of them in summary lines (a line each for 200 would be
-            // the flood the limit exists for); each trace has one event under its session.
-            Assert.Equal(Traces, lines + summarized);
-            Assert.InRange(lines, SessionLineLimiter.MaxLinesPerSecond, Traces / 2);
-            Assert.Equal(summarized, summarizedEvents);
+            request.ResourceSpans.Add(OtlpRequests.RootWithChild("agent-" + i).Request.ResourceSpans);
         }
-        finally
+
+        // Act
+        await new TraceService.TraceServiceClient(channel).ExportAsync(request);
+        long lines = 0, summarized = 0, summarizedEvents = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (lines + summarized < Traces && DateTime.UtcNow < deadline)
         {
-            await cancellation.CancelAsync();
-            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
-            Directory.Delete(dataDir, recursive: true);
+            await Task.Delay(100);
+            var messages = logs.Lines.Select(l => l.Message).ToList();
+            lines = messages.Count(m => m.StartsWith("Delivered session 'agent-", StringComparison.Ordinal));
+            var summaries = messages.Select(m => Regex.Match(m, @"^\.\.\. and (\d+) more session\(s\) delivered, (\d+) event\(s\)")).Where(m => m.Success).ToList();
+            summarized = summaries.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            summarizedEvents = summaries.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
         }
+
+        // Assert: every session is accounted for, most of them in summary lines (a line each for 200 would be
+        // the flood the limit exists for); each trace has one event under its session.
+        Assert.Equal(Traces, lines + summarized);
+        Assert.InRange(lines, SessionLineLimiter.MaxLinesPerSecond, Traces / 2);
+        Assert.Equal(summarized, summarizedEvents);
     }
 
     [Fact]
     public async Task RunAsync_NoKey_EmbeddedLocalApiHealthAndSessionReadableWithoutKey()
     {
         // Arrange
-        var dataDir = Directory.CreateTempSubdirectory("serve-test-").FullName;
-        using var logs = new ListLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
-        using var cancellation = new CancellationTokenSource();
-        var settings = new ServeSettings
-        {
-            Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
-            DataDirectory = dataDir,
-            LocalApiPort = 0,
-        };
-        var run = ServeCommand.RunAsync(settings, NoEnvironment(), loggerFactory, cancellation.Token);
-        try
-        {
-            var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/); OTLP/HTTP listening on (http://127\.0\.0\.1:\d+)/v1/traces");
-            var embedded = await logs.WaitForAsync(@"built-in local API at (http://127\.0\.0\.1:\d+/) \(data in ([^)]+)\)");
-            using var http = new HttpClient { BaseAddress = new Uri(listening.Groups[2].Value), Timeout = TimeSpan.FromSeconds(10) };
-            using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
-            var (request, traceId) = OtlpRequests.RootWithChild("embedded-agent");
+        await using var serve = new EmbeddedServe();
+        var logs = serve.Logs;
+        var dataDir = serve.DataDirectory;
+        var listening = await logs.WaitForAsync(@"OTLP/gRPC listening on (http://127\.0\.0\.1:\d+/); OTLP/HTTP listening on (http://127\.0\.0\.1:\d+)/v1/traces");
+        var embedded = await logs.WaitForAsync(@"built-in local API at (http://127\.0\.0\.1:\d+/) \(data in ([^)]+)\)");
+        using var http = new HttpClient { BaseAddress = new Uri(listening.Groups[2].Value), Timeout = TimeSpan.FromSeconds(10) };
+        using var channel = GrpcChannel.ForAddress(listening.Groups[1].Value);
+        var (request, traceId) = OtlpRequests.RootWithChild("embedded-agent");
 
-            // Act
-            using var healthz = await http.GetAsync("/healthz");
-            var grpcHealth = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
-            await new TraceService.TraceServiceClient(channel).ExportAsync(request);
-            var sessionId = HoneyHiveIds.SessionIdForTrace(ActivityTraceId.CreateFromBytes(traceId));
-            await logs.WaitForAsync($"Delivered session 'embedded-agent' \\({sessionId}\\): 1 event");
-            using var api = new HttpClient { BaseAddress = new Uri(embedded.Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
-            using var read = await api.GetAsync($"/v1/sessions/{sessionId}");
-            using var write = await api.PostAsync("/v1/sessions", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        // Act
+        using var healthz = await http.GetAsync("/healthz");
+        var grpcHealth = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+        await new TraceService.TraceServiceClient(channel).ExportAsync(request);
+        var sessionId = HoneyHiveIds.SessionIdForTrace(ActivityTraceId.CreateFromBytes(traceId));
+        await logs.WaitForAsync($"Delivered session 'embedded-agent' \\({sessionId}\\): 1 event");
+        using var api = new HttpClient { BaseAddress = new Uri(embedded.Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
+        using var read = await api.GetAsync($"/v1/sessions/{sessionId}");
+        using var write = await api.PostAsync("/v1/sessions", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
-            // Assert
-            Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, grpcHealth.Status);
-            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-            var stored = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
-            Assert.Equal("embedded-agent", (string?)stored["session"]!["event_name"]);
-            Assert.Single(stored["events"]!.AsArray());
-            Assert.Equal(HttpStatusCode.NotFound, write.StatusCode);
-            Assert.Equal(Path.Combine(dataDir, ServeSettings.LocalApiDatabaseFile), embedded.Groups[2].Value);
-            Assert.True(File.Exists(embedded.Groups[2].Value));
-            Assert.Single(logs.Lines, l => l.Message.StartsWith("No HoneyHive API key set", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await cancellation.CancelAsync();
-            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
-            Directory.Delete(dataDir, recursive: true);
-        }
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, grpcHealth.Status);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var stored = JsonNode.Parse(await read.Content.ReadAsStringAsync())!;
+        Assert.Equal("embedded-agent", (string?)stored["session"]!["event_name"]);
+        Assert.Single(stored["events"]!.AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, write.StatusCode);
+        Assert.Equal(Path.Combine(dataDir, ServeSettings.LocalApiDatabaseFile), embedded.Groups[2].Value);
+        Assert.True(File.Exists(embedded.Groups[2].Value));
+        Assert.Single(logs.Lines, l => l.Message.StartsWith("No HoneyHive API key set", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -302,4 +267,39 @@ public sealed class ServeCommandTests
     }
 
     private static HoneyHiveConnectionSettings NoEnvironment() => new(new ConfigurationBuilder().Build());
+
+    /// <summary>`serve` with no key (the embedded local API), ephemeral ports and its own data directory; disposing
+    /// stops it, checks it exited with 0 and deletes the directory.</summary>
+    private sealed class EmbeddedServe : IAsyncDisposable
+    {
+        private readonly ILoggerFactory loggerFactory;
+        private readonly CancellationTokenSource cancellation = new();
+        private readonly Task<int> run;
+
+        public EmbeddedServe()
+        {
+            this.loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(this.Logs));
+            var settings = new ServeSettings
+            {
+                Receiver = new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0 },
+                DataDirectory = this.DataDirectory,
+                LocalApiPort = 0,
+            };
+            this.run = ServeCommand.RunAsync(settings, NoEnvironment(), this.loggerFactory, this.cancellation.Token);
+        }
+
+        public string DataDirectory { get; } = Directory.CreateTempSubdirectory("serve-test-").FullName;
+
+        public ListLoggerProvider Logs { get; } = new();
+
+        public async ValueTask DisposeAsync()
+        {
+            await this.cancellation.CancelAsync();
+            Assert.Equal(0, await this.run.WaitAsync(TimeSpan.FromSeconds(60)));
+            Directory.Delete(this.DataDirectory, recursive: true);
+            this.cancellation.Dispose();
+            this.loggerFactory.Dispose();
+            this.Logs.Dispose();
+        }
+    }
 }
