@@ -127,94 +127,53 @@ internal static class ActivityConversionExtensions
         return i == attributes.Length ? attributes : attributes[..i];
     }
 
-    private static SpanEventRecord[] ExtractEvents(Activity activity)
+    private static SpanEventRecord[] ExtractEvents(Activity activity) =>
+        ToExactArray(
+            activity.EnumerateEvents(),
+            static e => new SpanEventRecord(e.Name, (e.Timestamp.UtcTicks - UnixEpochTicks) * NanosecondsPerTick, ToAttributes(e.EnumerateTagObjects())))
+        ?? NoEvents;
+
+    private static SpanLinkRecord[] ExtractLinks(Activity activity) =>
+        ToExactArray(
+            activity.EnumerateLinks(),
+            static link => new SpanLinkRecord(link.Context.TraceId, link.Context.SpanId, ToAttributes(link.EnumerateTagObjects())))
+        ?? NoLinks;
+
+    private static IReadOnlyList<KeyValuePair<string, object?>> ToAttributes(Activity.Enumerator<KeyValuePair<string, object?>> tags) =>
+        ToExactArray(tags, static tag => new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value)))
+        ?? SpanRecord.NoAttributes;
+
+    /// <summary>
+    /// Converts what an activity enumerator yields into one exact-size array: counted first (the enumerator is a
+    /// struct over the activity's own list), so no list is grown and left behind.
+    /// </summary>
+    /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
+    private static TOut[]? ToExactArray<TIn, TOut>(Activity.Enumerator<TIn> items, Func<TIn, TOut> convert)
     {
         var count = 0;
-        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        foreach (ref readonly var item in items)
         {
             count++;
         }
 
         if (count == 0)
         {
-            return NoEvents;
+            return null;
         }
 
-        var events = new SpanEventRecord[count];
+        var result = new TOut[count];
         var i = 0;
-        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        foreach (ref readonly var item in items)
         {
-            if (i == events.Length)
+            if (i == result.Length)
             {
                 break;
             }
 
-            events[i++] = new SpanEventRecord(
-                activityEvent.Name,
-                (activityEvent.Timestamp.UtcTicks - UnixEpochTicks) * NanosecondsPerTick,
-                ToAttributes(activityEvent.EnumerateTagObjects()));
+            result[i++] = convert(item);
         }
 
-        return i == events.Length ? events : events[..i];
-    }
-
-    private static SpanLinkRecord[] ExtractLinks(Activity activity)
-    {
-        var count = 0;
-        foreach (ref readonly var link in activity.EnumerateLinks())
-        {
-            count++;
-        }
-
-        if (count == 0)
-        {
-            return NoLinks;
-        }
-
-        var links = new SpanLinkRecord[count];
-        var i = 0;
-        foreach (ref readonly var link in activity.EnumerateLinks())
-        {
-            if (i == links.Length)
-            {
-                break;
-            }
-
-            links[i++] = new SpanLinkRecord(
-                link.Context.TraceId,
-                link.Context.SpanId,
-                ToAttributes(link.EnumerateTagObjects()));
-        }
-
-        return i == links.Length ? links : links[..i];
-    }
-
-    private static IReadOnlyList<KeyValuePair<string, object?>> ToAttributes(Activity.Enumerator<KeyValuePair<string, object?>> tags)
-    {
-        var count = 0;
-        foreach (ref readonly var tag in tags)
-        {
-            count++;
-        }
-
-        if (count == 0)
-        {
-            return SpanRecord.NoAttributes;
-        }
-
-        var attributes = new KeyValuePair<string, object?>[count];
-        var i = 0;
-        foreach (ref readonly var tag in tags)
-        {
-            if (i == attributes.Length)
-            {
-                break;
-            }
-
-            attributes[i++] = new KeyValuePair<string, object?>(tag.Key, ToAttributeValue(tag.Value));
-        }
-
-        return i == attributes.Length ? attributes : attributes[..i];
+        return i == result.Length ? result : result[..i];
     }
 
     private static object?[] ToArray(Array array)
