@@ -100,7 +100,8 @@ internal sealed partial class LoadRunner
     private async Task SaturateAsync(TargetProcess target, TargetResult result, AcceptAllSink? sink)
     {
         using var generator = new LoadGenerator(target.Address, this.options.Clients);
-        TimeSpan cpuStart = default, cpuEnd = default;
+        TimeSpan cpuStart = default, cpuEnd = default, harnessStart = default, harnessEnd = default;
+        MachineCpu machineStart = default, machineEnd = default;
         long deliveredStart = 0, deliveredEnd = 0, requestsStart = 0, requestsEnd = 0;
         var counts = await generator.SaturateAsync(
             TimeSpan.FromSeconds(this.options.Warmup),
@@ -108,23 +109,29 @@ internal sealed partial class LoadRunner
             () =>
             {
                 cpuStart = target.CpuTime();
+                harnessStart = Process.GetCurrentProcess().TotalProcessorTime;
+                machineStart = MachineCpu.Read();
                 deliveredStart = sink is null ? 0 : sink.Events + sink.Sessions;
                 requestsStart = sink?.Requests ?? 0;
             },
             () =>
             {
                 cpuEnd = target.CpuTime();
+                harnessEnd = Process.GetCurrentProcess().TotalProcessorTime;
+                machineEnd = MachineCpu.Read();
                 deliveredEnd = sink is null ? 0 : sink.Events + sink.Sessions;
                 requestsEnd = sink?.Requests ?? 0;
             }).ConfigureAwait(false);
         result.SustainedSpansPerSecond = counts.OkSpansPerSecond;
         result.SaturationUnavailable = counts.Unavailable;
         result.CpuSecondsPer100kSpans = counts.OkSpans == 0 ? double.NaN : (cpuEnd - cpuStart).TotalSeconds / counts.OkSpans * 100_000;
+        result.HarnessCpuSecondsPer100kSpans = counts.OkSpans == 0 ? double.NaN : (harnessEnd - harnessStart).TotalSeconds / counts.OkSpans * 100_000;
+        result.MachineIdlePercent = machineEnd.IdlePercentSince(machineStart);
         result.DeliveredSpansPerSecond = sink is null ? null : (deliveredEnd - deliveredStart) / counts.Elapsed.TotalSeconds;
         result.ApiRequestsPer100Spans = sink is null || deliveredEnd == deliveredStart ? null : (requestsEnd - requestsStart) * 100.0 / (deliveredEnd - deliveredStart);
         result.PeakRssMiB = target.PeakRss() / MiB;
         Log($"{result.Target}: saturation {counts.OkSpansPerSecond:N0} spans/s acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors), " +
-            $"CPU {result.CpuSecondsPer100kSpans:F2} s/100k spans, peak RSS {result.PeakRssMiB:F0} MiB" +
+            $"CPU {result.CpuSecondsPer100kSpans:F2} s/100k spans (load-run process: {result.HarnessCpuSecondsPer100kSpans:F2}; machine idle {result.MachineIdlePercent:F0} %), peak RSS {result.PeakRssMiB:F0} MiB" +
             (sink is null ? string.Empty : $", sink {result.DeliveredSpansPerSecond:N0} spans/s in {result.ApiRequestsPer100Spans:F1} API requests per 100 spans"));
     }
 

@@ -19,6 +19,13 @@ internal sealed class TargetResult
 
     public double CpuSecondsPer100kSpans { get; set; }
 
+    /// <summary>Gets or sets the CPU the load-run process itself (the clients, and the sink for the bridge) spent per
+    /// 100,000 spans during saturation: on this shared machine, CPU the target could not have.</summary>
+    public double HarnessCpuSecondsPer100kSpans { get; set; }
+
+    /// <summary>Gets or sets how much of the machine's CPU time was idle during saturation (from <c>/proc/stat</c>).</summary>
+    public double MachineIdlePercent { get; set; }
+
     public double PeakRssMiB { get; set; }
 
     public double HalfRateSpansPerSecond { get; set; }
