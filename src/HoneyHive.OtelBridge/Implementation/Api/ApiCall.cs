@@ -150,4 +150,35 @@ internal interface IApiCallSink
         this.Submit(calls);
         return true;
     }
+
+    /// <summary>
+    /// Prepares the calls of one assembled trace for a later submission, on the caller's thread: whatever does not
+    /// depend on the order in which traces are submitted (delivery encodes the events). Never blocks on the sink's
+    /// room. The default keeps the calls as they are.
+    /// </summary>
+    /// <param name="calls">The calls, in order.</param>
+    /// <returns>The prepared calls, for <see cref="Submit(PreparedCalls)"/> or <see cref="TrySubmit(PreparedCalls)"/>.</returns>
+    PreparedCalls Prepare(IReadOnlyList<ApiCall> calls) => new(calls);
+
+    /// <summary>Takes calls prepared by <see cref="Prepare"/>, in order (as <see cref="Submit(IReadOnlyList{ApiCall})"/>).</summary>
+    /// <param name="prepared">The prepared calls.</param>
+    /// <exception cref="InvalidOperationException">The sink cannot take the calls now (delivery: its queue is full);
+    /// <paramref name="prepared"/> may be submitted again.</exception>
+    void Submit(PreparedCalls prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        this.Submit(prepared.Calls);
+    }
+
+    /// <summary>
+    /// Takes calls prepared by <see cref="Prepare"/> if the sink has room for all of them; never blocks. A refused set
+    /// may be submitted again as it is (nothing is prepared twice).
+    /// </summary>
+    /// <param name="prepared">The prepared calls.</param>
+    /// <returns><see langword="true"/> if accepted; <see langword="false"/> if refused (nothing was taken).</returns>
+    bool TrySubmit(PreparedCalls prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        return this.TrySubmit(prepared.Calls);
+    }
 }

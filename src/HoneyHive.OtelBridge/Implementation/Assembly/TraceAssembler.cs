@@ -28,7 +28,8 @@ namespace HoneyHive.OtelBridge.Implementation.Assembly;
 /// (idempotent; the API merges metadata and user properties).
 /// </para>
 /// <para>
-/// Thread-safe. Decisions are made under a short lock; mapping happens outside it, on as many threads as
+/// Thread-safe. Decisions are made under a short lock; mapping, and the sink's preparing of the calls
+/// (<see cref="IApiCallSink.Prepare"/>: delivery encodes the events), happen outside it, on as many threads as
 /// call in at once, and submission in decision order, so a session's calls always reach the sink session first.
 /// </para>
 /// </remarks>
@@ -55,8 +56,9 @@ internal sealed class TraceAssembler
     /// <summary>The log positions of the plans taken from the outbox whose calls the sink does not have yet.</summary>
     private readonly List<long> drainingPositions = [];
 
-    /// <summary>Mapped plans waiting for their turn to be submitted, by ticket (guarded by itself).</summary>
-    private readonly Dictionary<long, (long LogPosition, List<ApiCall>? Calls)> mapped = [];
+    /// <summary>Mapped plans, their calls prepared by the sink, waiting for their turn to be submitted, by ticket
+    /// (guarded by itself).</summary>
+    private readonly Dictionary<long, (long LogPosition, PreparedCalls? Calls)> mapped = [];
     private int heldSpans;
     private long spansReceived;
     private long earlyEmissions;
@@ -135,7 +137,8 @@ internal sealed class TraceAssembler
     /// <summary>Gets the number of stand-in events created for missing parents.</summary>
     public long PlaceholdersCreated => Interlocked.Read(ref this.placeholders);
 
-    /// <summary>Gets the number of traces whose mapping threw (their spans are counted here, not lost silently).</summary>
+    /// <summary>Gets the number of traces whose mapping, or the sink's preparing of their calls, threw (their spans are
+    /// counted here, not lost silently).</summary>
     public long MappingFailures => Interlocked.Read(ref this.mappingFailures);
 
     /// <summary>Gets the exception of the last trace whose mapping failed, for logging.</summary>
@@ -493,15 +496,19 @@ internal sealed class TraceAssembler
                 this.drainingPositions.Add(plan.LogPosition);
             }
 
-            List<ApiCall>? calls;
+            PreparedCalls? prepared;
             try
             {
-                calls = TraceMapper.ToCalls(plan, this.options.Mapping);
+                var calls = TraceMapper.ToCalls(plan, this.options.Mapping);
                 foreach (var call in calls)
                 {
                     call.LogPosition = plan.LogPosition;
                     call.AcceptedTimestamp = plan.AcceptedTimestamp;
                 }
+
+                // What does not depend on the submission order (delivery encodes the events) is done here, on the
+                // mapping thread, not under submitSync where one thread at a time submits.
+                prepared = calls.Count > 0 ? this.sink.Prepare(calls) : null;
             }
 #pragma warning disable CA1031 // One bad trace must not stop the others; it is counted.
             catch (Exception ex)
@@ -509,10 +516,10 @@ internal sealed class TraceAssembler
             {
                 this.LastMappingError = ex;
                 Interlocked.Increment(ref this.mappingFailures);
-                calls = null;
+                prepared = null;
             }
 
-            submitError ??= this.SubmitInOrder(ticket, plan.LogPosition, calls);
+            submitError ??= this.SubmitInOrder(ticket, plan.LogPosition, prepared);
         }
 
         if (waitForSubmission)
@@ -550,7 +557,7 @@ internal sealed class TraceAssembler
     /// more than <see cref="MaxParkedPlans"/> plans are parked: then it waits its turn and helps.
     /// </summary>
     /// <returns>The first exception a submission threw (the later plans are still submitted), or null.</returns>
-    private Exception? SubmitInOrder(long ticket, long logPosition, List<ApiCall>? calls)
+    private Exception? SubmitInOrder(long ticket, long logPosition, PreparedCalls? calls)
     {
         int parked;
         lock (this.mapped)
@@ -612,7 +619,7 @@ internal sealed class TraceAssembler
         var submitted = false;
         while (true)
         {
-            (long LogPosition, List<ApiCall>? Calls) ready;
+            (long LogPosition, PreparedCalls? Calls) ready;
             lock (this.mapped)
             {
                 if (!this.mapped.Remove(this.nextSubmit, out ready))
@@ -623,15 +630,17 @@ internal sealed class TraceAssembler
 
             try
             {
-                if (ready.Calls is { Count: > 0 })
+                if (ready.Calls is { } prepared)
                 {
-                    this.sink.Submit(ready.Calls);
+                    this.sink.Submit(prepared);
                 }
             }
 #pragma warning disable CA1031 // The plans after it are still submitted; the caller gets the exception.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                // Refused (a full sink): what the sink prepared is let go (nothing if it took the calls after all).
+                ready.Calls?.Abandon();
                 error ??= ex;
             }
             finally

@@ -21,9 +21,11 @@ namespace HoneyHive.OtelBridge.Implementation.Delivery;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Backpressure: <see cref="TrySubmit"/> returns <see langword="false"/> and <see cref="Submit"/> throws
-/// <see cref="InvalidOperationException"/> when the queue has no room for all the calls given; nothing of a refused
-/// submission is queued, so the caller can retry it whole (the receiver answers its client with a retryable status).
+/// Backpressure: <see cref="TrySubmit(IReadOnlyList{ApiCall})"/> returns <see langword="false"/> and
+/// <see cref="Submit(IReadOnlyList{ApiCall})"/> throws <see cref="InvalidOperationException"/> when the queue has no
+/// room for all the calls given; nothing of a refused submission is queued, so the caller can retry it whole (the
+/// receiver answers its client with a retryable status). The events are encoded before the queue is asked for room:
+/// by <see cref="Prepare"/> on the caller's thread, so a caller that retries submits the same prepared calls again.
 /// </para>
 /// <para>
 /// Batching: the head of a session's queue, when it is an event batch, is merged with the event batches behind it
@@ -197,37 +199,103 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     {
         if (!this.TrySubmit(calls))
         {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The HoneyHive delivery queue has no room for {calls.Count} call(s) (capacity {this.options.MaxQueuedCalls} calls, or delivery is stopped); nothing was queued. Submit again later."));
+            throw this.NoRoom(calls.Count);
         }
     }
 
     /// <inheritdoc/>
     public bool TrySubmit(IReadOnlyList<ApiCall> calls)
     {
-        ArgumentNullException.ThrowIfNull(calls);
-        if (calls.Count == 0)
+        var prepared = this.Prepare(calls);
+        if (this.TrySubmit(prepared))
         {
             return true;
         }
 
-        // Events of event batches are encoded here, outside the lock, once: their bytes are what is queued and sent.
-        // Into rented arrays unless a CallDelivered handler is listening (it is given the call and may keep it).
-        var prepared = new QueuedCall[calls.Count];
+        // Nothing holds the encoded events of a refused submission: their rented arrays go back to the pool.
+        prepared.Abandon();
+        return false;
+    }
+
+    /// <summary>
+    /// Encodes the events of the event batches, on the caller's thread and outside the lock, once: their bytes are
+    /// what is queued and sent (see <see cref="QueuedCall"/>), whether the set is taken at once or only after the
+    /// queue made room. Into rented arrays unless a <see cref="CallDelivered"/> handler is listening (it is given the
+    /// call and may keep it).
+    /// </summary>
+    /// <param name="calls">The calls of one trace, in order.</param>
+    /// <returns>The calls ready to queue (<see cref="PreparedCalls.Calls"/>: event batches encoded).</returns>
+    public PreparedCalls Prepare(IReadOnlyList<ApiCall> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var queued = new QueuedCall[calls.Count];
         var rent = this.CallDelivered is null;
-        for (var i = 0; i < calls.Count; i++)
+        try
         {
-            prepared[i] = QueuedCall.Create(calls[i], rent);
+            for (var i = 0; i < calls.Count; i++)
+            {
+                queued[i] = QueuedCall.Create(calls[i], rent);
+            }
+        }
+        catch
+        {
+            foreach (var call in queued)
+            {
+                call?.ReturnRented();
+            }
+
+            throw;
+        }
+
+        return new DeliveryPreparedCalls(this, queued);
+    }
+
+    /// <inheritdoc/>
+    public void Submit(PreparedCalls prepared)
+    {
+        if (!this.TrySubmit(prepared))
+        {
+            throw this.NoRoom(prepared.Calls.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Only takes the lock and queues: the events of a set from <see cref="Prepare"/> were encoded there, and
+    /// a refused set keeps them for the next try. A set prepared by another sink is prepared here first.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="prepared"/> was prepared by another delivery.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="prepared"/> was taken or abandoned already.</exception>
+    public bool TrySubmit(PreparedCalls prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared is not DeliveryPreparedCalls own)
+        {
+            return this.TrySubmit(prepared.Calls);
+        }
+
+        if (own.Owner != this)
+        {
+            throw new ArgumentException("The calls were prepared by another delivery.", nameof(prepared));
+        }
+
+        var calls = own.Queued;
+        if (calls.Length == 0)
+        {
+            return true;
         }
 
         int queued;
         lock (this.gate)
         {
-            queued = this.queuedCalls;
-            if (!this.disposed && this.queuedCalls + prepared.Length <= this.options.MaxQueuedCalls)
+            if (own.Done)
             {
-                foreach (var call in prepared)
+                throw new InvalidOperationException("The prepared calls were submitted or abandoned already.");
+            }
+
+            queued = this.queuedCalls;
+            if (!this.disposed && this.queuedCalls + calls.Length <= this.options.MaxQueuedCalls)
+            {
+                own.Done = true;
+                foreach (var call in calls)
                 {
                     var sessionId = call.Call.SessionId;
                     var queue = this.QueueOf(sessionId);
@@ -240,7 +308,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
         }
 
-        HoneyHiveExporterEventSource.Log.SubmitRejected(prepared.Length, queued, this.options.MaxQueuedCalls);
+        HoneyHiveExporterEventSource.Log.SubmitRejected(calls.Length, queued, this.options.MaxQueuedCalls);
         return false;
     }
 
@@ -416,6 +484,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, token).ConfigureAwait(false);
         }
     }
+
+    private InvalidOperationException NoRoom(int calls) => new(string.Create(
+        CultureInfo.InvariantCulture,
+        $"The HoneyHive delivery queue has no room for {calls} call(s) (capacity {this.options.MaxQueuedCalls} calls, or delivery is stopped); nothing was queued. Submit again later."));
 
     private SessionQueue QueueOf(string sessionId)
     {
@@ -978,6 +1050,38 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         public bool Scheduled { get; set; }
 
         public bool Busy { get; set; }
+    }
+
+    /// <summary>Calls prepared by <see cref="Prepare"/>: queued as they are (events encoded), once.</summary>
+    private sealed class DeliveryPreparedCalls(HoneyHiveDelivery owner, QueuedCall[] queued) : PreparedCalls(CallsOf(queued))
+    {
+        public HoneyHiveDelivery Owner { get; } = owner;
+
+        public QueuedCall[] Queued { get; } = queued;
+
+        /// <summary>Gets or sets a value indicating whether the set was queued or abandoned (under the owner's gate).</summary>
+        public bool Done { get; set; }
+
+        /// <summary>Returns the rented arrays of a set that was not queued (a set that was is the queue's).</summary>
+        public override void Abandon()
+        {
+            lock (this.Owner.gate)
+            {
+                if (this.Done)
+                {
+                    return;
+                }
+
+                this.Done = true;
+            }
+
+            foreach (var call in this.Queued)
+            {
+                call.ReturnRented();
+            }
+        }
+
+        private static ApiCall[] CallsOf(QueuedCall[] queued) => Array.ConvertAll(queued, q => q.Call);
     }
 
     /// <summary>One request in flight and the queued pieces it was made of (to put back if it must wait).</summary>

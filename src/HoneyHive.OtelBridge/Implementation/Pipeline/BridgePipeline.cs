@@ -450,15 +450,22 @@ internal sealed class BridgePipeline : IDisposable
 
     /// <summary>Hands assembled calls to delivery, waiting for room when its queue is full; a trace that finds
     /// no room within <see cref="BridgePipelineOptions.SubmitWait"/> is counted and logged, never dropped silently
-    /// (with a durable log, the log then stops removing records, so the next start delivers them).</summary>
+    /// (with a durable log, the log then stops removing records, so the next start delivers them). Calls are prepared
+    /// (their events encoded) by delivery on the thread that mapped them; every retry submits that same prepared set.</summary>
     private sealed class WaitingSink(BridgePipeline owner) : IApiCallSink
     {
         public void Submit(IReadOnlyList<ApiCall> calls) => this.TrySubmit(calls);
 
-        public bool TrySubmit(IReadOnlyList<ApiCall> calls)
+        public bool TrySubmit(IReadOnlyList<ApiCall> calls) => this.TrySubmit(this.Prepare(calls));
+
+        public PreparedCalls Prepare(IReadOnlyList<ApiCall> calls) => owner.delivery.Prepare(calls);
+
+        public void Submit(PreparedCalls prepared) => this.TrySubmit(prepared);
+
+        public bool TrySubmit(PreparedCalls prepared)
         {
             var delivery = owner.delivery;
-            if (delivery.TrySubmit(calls))
+            if (delivery.TrySubmit(prepared))
             {
                 return true;
             }
@@ -467,12 +474,16 @@ internal sealed class BridgePipeline : IDisposable
             while (Environment.TickCount64 < deadline && Volatile.Read(ref owner.disposed) == 0)
             {
                 Thread.Sleep(20);
-                if (delivery.TrySubmit(calls))
+                if (delivery.TrySubmit(prepared))
                 {
                     return true;
                 }
             }
 
+            // Given up: nothing will read the encoded events, so their rented arrays go back to the pool now rather
+            // than to the GC (the pool keeps a bounded number; the next traces rent them again).
+            prepared.Abandon();
+            var calls = prepared.Calls;
             Interlocked.Add(ref owner.lostCalls, calls.Count);
             if (owner.log is not null)
             {

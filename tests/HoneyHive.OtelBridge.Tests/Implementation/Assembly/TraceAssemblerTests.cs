@@ -412,6 +412,139 @@ public sealed class TraceAssemblerTests
         Assert.Equal(0, assembler.PlansInFlight);
     }
 
+    [Fact]
+    public async Task Add_FirstTracesPrepareBlocked_SecondTraceStillPreparedOnItsOwnThread()
+    {
+        // Arrange: the sink's Prepare of the first trace waits for the gate.
+        using var gate = new ManualResetEventSlim();
+        var sink = new GatedPrepareSink(gate);
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromHours(1) });
+        var firstTrace = System.Diagnostics.ActivityTraceId.CreateFromString($"{1:x32}");
+        var secondTrace = System.Diagnostics.ActivityTraceId.CreateFromString($"{2:x32}");
+        var first = Task.Run(() => assembler.Add(TestSpans.Span(firstTrace, 1, 0, "first")));
+        while (!sink.FirstEntered.IsSet && !first.IsCompleted)
+        {
+            await Task.Yield();
+        }
+
+        // Act: a second trace from another thread while the first one's preparing is stuck.
+        var secondThread = 0;
+        var second = Task.Run(() =>
+        {
+            secondThread = Environment.CurrentManagedThreadId;
+            assembler.Add(TestSpans.Span(secondTrace, 1, 0, "second"));
+        });
+        var secondPrepared = sink.SecondPrepared.Wait(TimeSpan.FromSeconds(30));
+        gate.Set();
+        await Task.WhenAll(first, second);
+
+        // Assert: the second trace was prepared on the thread that mapped it, while the first's preparing still
+        // waited (preparing under the one-at-a-time submission would have left it to the first's thread); both
+        // were then submitted in decision order, each as prepared.
+        Assert.True(secondPrepared);
+        Assert.Equal(secondThread, sink.SecondPreparedOn);
+        Assert.Equal(
+            [HoneyHiveIds.SessionIdForTrace(firstTrace), HoneyHiveIds.SessionIdForTrace(secondTrace)],
+            sink.Submitted.SelectMany(p => p.Calls).OfType<StartSessionCall>().Select(c => c.SessionId));
+        Assert.Equal(sink.Prepared.OrderBy(p => p.Calls[0].SessionId, StringComparer.Ordinal), sink.Submitted.OrderBy(p => p.Calls[0].SessionId, StringComparer.Ordinal));
+        Assert.Equal(0, assembler.PlansInFlight);
+    }
+
+    [Fact]
+    public void Add_SinkPrepareThrows_CountedAsMappingFailureAndLaterTracesSubmitted()
+    {
+        // Arrange: the sink cannot prepare the first trace's calls.
+        var sink = new FailingPrepareSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = TimeSpan.FromHours(1) });
+        var failing = System.Diagnostics.ActivityTraceId.CreateFromString($"{1:x32}");
+        var next = System.Diagnostics.ActivityTraceId.CreateFromString($"{2:x32}");
+        var failingRoot = TestSpans.Span(failing, 1, 0, "failing");
+        failingRoot.LogPosition = 3;
+
+        // Act
+        assembler.Add(failingRoot);
+        assembler.Add(TestSpans.Span(next, 1, 0, "next"));
+
+        // Assert: counted as a mapping failure, its log position let go, the next trace submitted.
+        Assert.Equal(1, assembler.MappingFailures);
+        Assert.Same(sink.Thrown, assembler.LastMappingError);
+        Assert.Equal([HoneyHiveIds.SessionIdForTrace(next)], sink.Calls.OfType<StartSessionCall>().Select(c => c.SessionId));
+        Assert.Equal(0, assembler.PlansInFlight);
+        Assert.Equal(LogPositions.None, assembler.GetLowestLogPosition());
+    }
+
+    /// <summary>Records what it prepares and submits; the first Prepare waits for the gate.</summary>
+    private sealed class GatedPrepareSink(ManualResetEventSlim gate) : IApiCallSink
+    {
+        private readonly object sync = new();
+        private int prepares;
+
+        public ManualResetEventSlim FirstEntered { get; } = new();
+
+        public ManualResetEventSlim SecondPrepared { get; } = new();
+
+        public int SecondPreparedOn { get; private set; }
+
+        public List<PreparedCalls> Prepared { get; } = [];
+
+        public List<PreparedCalls> Submitted { get; } = [];
+
+        public PreparedCalls Prepare(IReadOnlyList<ApiCall> calls)
+        {
+            var prepared = new PreparedCalls(calls);
+            lock (this.sync)
+            {
+                this.Prepared.Add(prepared);
+            }
+
+            if (Interlocked.Increment(ref this.prepares) == 1)
+            {
+                this.FirstEntered.Set();
+                gate.Wait();
+            }
+            else
+            {
+                this.SecondPreparedOn = Environment.CurrentManagedThreadId;
+                this.SecondPrepared.Set();
+            }
+
+            return prepared;
+        }
+
+        public void Submit(PreparedCalls prepared)
+        {
+            lock (this.sync)
+            {
+                this.Submitted.Add(prepared);
+            }
+        }
+
+        public void Submit(IReadOnlyList<ApiCall> calls) => throw new InvalidOperationException("Prepared calls only.");
+    }
+
+    /// <summary>Collects calls; its first Prepare throws.</summary>
+    private sealed class FailingPrepareSink : IApiCallSink
+    {
+        private bool failed;
+
+        public InvalidOperationException Thrown { get; } = new("cannot prepare");
+
+        public List<ApiCall> Calls { get; } = [];
+
+        public PreparedCalls Prepare(IReadOnlyList<ApiCall> calls)
+        {
+            if (!this.failed)
+            {
+                this.failed = true;
+                throw this.Thrown;
+            }
+
+            return new PreparedCalls(calls);
+        }
+
+        public void Submit(IReadOnlyList<ApiCall> calls) => this.Calls.AddRange(calls);
+    }
+
     /// <summary>Collects calls and counts the times a submission began while another was still inside.</summary>
     private sealed class OneAtATimeSink : IApiCallSink
     {

@@ -650,6 +650,81 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrySubmit_PreparedSetRefusedWhileQueueFull_TakenLaterWithTheSameEncodedEvents()
+    {
+        // Arrange: a full queue (the API holds the first request), and a set prepared while it is full.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
+        var delivered = new ConcurrentQueue<ApiCall>();
+        delivery.CallDelivered += (_, call, _) => delivered.Enqueue(call);
+        Assert.True(delivery.TrySubmit([StartSession(SessionId(13)), Batch(SessionId(13), "p1")]));
+        var mapped = Batch(SessionId(14), "p2", "p3");
+        var prepared = delivery.Prepare([StartSession(SessionId(14)), mapped]);
+        var encoded = Assert.IsType<SessionEventBatchCall>(prepared.Calls[1]);
+        var arrays = encoded.EncodedEvents!.ToArray();
+
+        // Act: refused while full; once the queue has room, the same set is taken.
+        var refused = delivery.TrySubmit(prepared);
+        gate.SetResult();
+        await WaitUntilAsync(() => delivery.PendingCalls == 0);
+        var accepted = delivery.TrySubmit(prepared);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: what was queued and sent is the prepared call with the arrays encoded before the refusal (no second
+        // encoding), and its events went out as the mapped ones serialize.
+        Assert.False(refused);
+        Assert.True(accepted);
+        Assert.True(flushed);
+        Assert.NotSame(mapped, encoded);
+        var sent = Assert.Single(delivered, c => c.SessionId == SessionId(14) && c is SessionEventBatchCall);
+        Assert.Same(encoded, sent);
+        Assert.Equal<byte[]>(arrays, ((SessionEventBatchCall)sent).EncodedEvents!, ReferenceEqualityComparer.Instance);
+        Assert.Equal(mapped.GetBodyUtf8(), sent.GetBodyUtf8());
+        Assert.Equal(["p2", "p3"], this.server.Requests.Where(r => r.Path.Contains(SessionId(14), StringComparison.Ordinal) && r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+    }
+
+    [Fact]
+    public async Task TrySubmit_PreparedSetTakenAlready_ThrowsAndAbandonLeavesItQueued()
+    {
+        // Arrange
+        using var delivery = this.CreateDelivery(FastRetries());
+        var prepared = delivery.Prepare([StartSession(SessionId(15)), Batch(SessionId(15), "t1")]);
+        Assert.True(delivery.TrySubmit(prepared));
+
+        // Act
+        prepared.Abandon();
+        var thrown = Assert.Throws<InvalidOperationException>(() => delivery.TrySubmit(prepared));
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: taken once, sent once.
+        Assert.Contains("already", thrown.Message, StringComparison.Ordinal);
+        Assert.True(flushed);
+        Assert.Equal(["t1"], this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+    }
+
+    [Fact]
+    public async Task TrySubmit_SetPreparedByTheDefaultSink_PreparedAndQueued()
+    {
+        // Arrange: a set prepared by a sink that prepares nothing (the interface's default).
+        using var delivery = this.CreateDelivery(FastRetries());
+        var prepared = new PreparedCalls([StartSession(SessionId(16)), Batch(SessionId(16), "u1", "u2")]);
+
+        // Act
+        var accepted = delivery.TrySubmit(prepared);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(accepted);
+        Assert.True(flushed);
+        Assert.Equal(["u1", "u2"], this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+    }
+
+    [Fact]
     public async Task FlushAsync_ApiNeverAnswers_ReturnsFalseAfterTheTimeout()
     {
         // Arrange
