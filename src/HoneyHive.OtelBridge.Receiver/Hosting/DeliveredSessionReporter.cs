@@ -1,7 +1,6 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
-using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Delivery;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +8,8 @@ namespace HoneyHive.OtelBridge.Receiver.Hosting;
 
 /// <summary>
 /// Logs one line per delivered session (name, id, number of events), so a new user sees their traces arrive:
-/// it follows <see cref="HoneyHiveDelivery.CallDelivered"/>, sums a session's calls and writes the line when the
+/// it follows <see cref="HoneyHiveDelivery.SessionDelivered"/> (which, unlike a call handler, leaves delivery's
+/// events in rented arrays), sums a session's calls and writes the line when the
 /// session has nothing more queued. A root that arrives late gives the session a second line.
 /// At most <see cref="SessionLineLimiter.MaxLinesPerSecond"/> such lines a second (as the Collector's debug exporter
 /// samples): the sessions beyond them are counted and summed up in one line a second later.
@@ -31,45 +31,25 @@ internal sealed class DeliveredSessionReporter : IDisposable
         this.delivery = delivery;
         this.logger = logger;
         this.summaryTimer = new Timer(_ => this.WriteSummary(), null, Timeout.Infinite, Timeout.Infinite);
-        this.delivery.CallDelivered += this.OnCallDelivered;
+        this.delivery.SessionDelivered += this.OnSessionDelivered;
     }
 
     public void Dispose()
     {
-        this.delivery.CallDelivered -= this.OnCallDelivered;
+        this.delivery.SessionDelivered -= this.OnSessionDelivered;
         this.summaryTimer.Dispose();
         this.WriteSummary();
     }
 
-    private static int EventsOf(string sessionId, List<EventRequest> events)
+    private void OnSessionDelivered(DeliveredToSession delivered)
     {
-        var count = 0;
-        foreach (var item in events)
-        {
-            if (string.Equals(item.SessionId, sessionId, StringComparison.Ordinal))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private void OnCallDelivered(string sessionId, ApiCall call, bool sessionDrained)
-    {
+        var sessionId = delivered.SessionId;
         (string? Name, long Events) entry;
         lock (this.gate)
         {
             this.sessions.TryGetValue(sessionId, out entry);
-            entry = call switch
-            {
-                StartSessionCall start => (start.Request.SessionName ?? entry.Name, entry.Events),
-                SessionEventBatchCall batch => (entry.Name, entry.Events + batch.Request.Events.Count),
-                EventBatchCall batch => (entry.Name, entry.Events + EventsOf(sessionId, batch.Request.Events)),
-                _ => entry,
-            };
-
-            if (!sessionDrained)
+            entry = (delivered.SessionName ?? entry.Name, entry.Events + delivered.Events);
+            if (!delivered.Drained)
             {
                 this.sessions[sessionId] = entry;
                 return;

@@ -110,6 +110,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     /// </summary>
     public event Action<string, ApiCall, bool>? CallDelivered;
 
+    /// <summary>
+    /// Raised where <see cref="CallDelivered"/> is, once for each session a delivered request carried, with what it
+    /// did for that session instead of the request itself: a handler is given no call to keep, so the events stay in
+    /// rented arrays (a <see cref="CallDelivered"/> handler makes delivery encode them into arrays of their own).
+    /// A handler must be quick; an exception it throws is logged and ignored.
+    /// </summary>
+    public event Action<DeliveredToSession>? SessionDelivered;
+
     /// <summary>Gets the number of calls queued or in flight.</summary>
     public int PendingCalls
     {
@@ -593,7 +601,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     {
         List<QueuedCall>? orphaned = null;
         var handler = outcome == Outcome.Delivered ? this.CallDelivered : null;
-        List<(string SessionId, bool Drained)>? drained = handler is null ? null : [];
+        var sessionHandler = outcome == Outcome.Delivered ? this.SessionDelivered : null;
+        List<(string SessionId, bool Drained)>? drained = handler is null && sessionHandler is null ? null : [];
         lock (this.gate)
         {
             this.inFlight--;
@@ -654,6 +663,21 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
         }
 
+        if (sessionHandler is not null && drained is not null)
+        {
+            foreach (var (sessionId, sessionDrained) in drained)
+            {
+                try
+                {
+                    sessionHandler(DeliveredTo(sessionId, unit.Parts, sessionDrained));
+                }
+                catch (Exception ex)
+                {
+                    HoneyHiveExporterEventSource.Log.DeliveryFailed(ex);
+                }
+            }
+        }
+
         if (handler is not null && drained is not null)
         {
             foreach (var (sessionId, sessionDrained) in drained)
@@ -677,6 +701,39 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 piece.ReturnRented();
             }
         }
+    }
+
+    /// <summary>What the pieces of a delivered request did for one of its sessions.</summary>
+    private static DeliveredToSession DeliveredTo(string sessionId, List<(string SessionId, QueuedCall Piece)> parts, bool drained)
+    {
+        string? sessionName = null;
+        var events = 0;
+        foreach (var (partSession, piece) in parts)
+        {
+            if (!string.Equals(partSession, sessionId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            switch (piece.Call)
+            {
+                case StartSessionCall start:
+                    sessionName ??= start.Request.SessionName;
+                    break;
+                case SessionEventBatchCall batch:
+                    events += batch.Request.Events.Count;
+                    break;
+                case EventBatchCall batch:
+                    foreach (var item in batch.Request.Events)
+                    {
+                        events += string.Equals(item.SessionId, sessionId, StringComparison.Ordinal) ? 1 : 0;
+                    }
+
+                    break;
+            }
+        }
+
+        return new DeliveredToSession(sessionId, sessionName, events, drained);
     }
 
     private void RememberCreatedLocked(string sessionId)

@@ -829,6 +829,82 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), sent.OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task SessionDelivered_SessionsCreatedAndBatchesMergedAcrossThem_EachSessionGetsItsNameItsEventsAndOneDrainedReport()
+    {
+        // Arrange: merged and cross-session batches (two sessions' batches go out in one request once both exist).
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
+        var reports = new ConcurrentQueue<DeliveredToSession>();
+        delivery.SessionDelivered += reports.Enqueue;
+        var first = SessionId(201);
+        var second = SessionId(202);
+
+        // Act
+        delivery.Submit([new StartSessionCall(new SessionStartRequest { SessionId = first, SessionName = "checkout" }), Batch(first, "a1", "a2")]);
+        delivery.Submit([new StartSessionCall(new SessionStartRequest { SessionId = second, SessionName = "refund" }), Batch(second, "b1")]);
+        delivery.Submit([Batch(first, "a3")]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+
+        // Assert: per session, the name its creation carried, every event once, and a last report that it drained.
+        foreach (var (sessionId, name, events) in new[] { (first, "checkout", 3), (second, "refund", 1) })
+        {
+            var mine = reports.Where(r => r.SessionId == sessionId).ToList();
+            Assert.Equal(name, Assert.Single(mine, r => r.SessionName is not null).SessionName);
+            Assert.Equal(events, mine.Sum(r => r.Events));
+            Assert.True(mine[^1].Drained);
+        }
+
+        Assert.Equal(4, this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Sum(r => EventIds(r).Count));
+    }
+
+    [Fact]
+    public async Task SessionDelivered_HandlerWhileRoundsOfBatchesGoOut_EventsStayInRentedArraysAndGoOutAsSerialized()
+    {
+        // Arrange: a SessionDelivered handler (unlike a CallDelivered one) is handed no call, so the events are
+        // queued in rented arrays given back after each request; later rounds reuse them.
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 4, MaxEventsPerBatch = 25 });
+        var reported = 0;
+        delivery.SessionDelivered += d => Interlocked.Add(ref reported, d.Events);
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        SessionEventBatchCall? queuedFirst = null;
+
+        // Act
+        for (var round = 0; round < 3; round++)
+        {
+            for (var session = 0; session < 6; session++)
+            {
+                var sessionId = SessionId(300 + (round * 10) + session);
+                var events = Enumerable.Range(0, 10).Select(i => TestEvents.Rich((round * 100) + (session * 10) + i, sessionId)).ToList();
+                foreach (var e in events)
+                {
+                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Default.EventRequest));
+                }
+
+                var prepared = delivery.Prepare([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events })]);
+                queuedFirst ??= (SessionEventBatchCall)prepared.Calls[1];
+                Assert.True(delivery.TrySubmit(prepared));
+            }
+
+            Assert.True(await delivery.FlushAsync(Bounded));
+        }
+
+        // Assert: the queued events were in rented arrays (longer than their JSON, lengths kept beside them), every
+        // event went out as its own bytes, and the handler was told of each.
+        Assert.NotNull(queuedFirst!.EncodedLengths);
+        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var request in this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)))
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(request.Body);
+            foreach (var e in body.RootElement.GetProperty("events").EnumerateArray())
+            {
+                sent.Add(e.GetProperty("event_id").GetString()!, e.GetRawText());
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), sent.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Count, Volatile.Read(ref reported));
+    }
+
     private static HoneyHiveDeliveryOptions FastRetries() => new()
     {
         InitialBackoff = TimeSpan.FromMilliseconds(5),
