@@ -72,12 +72,13 @@ internal static class EncodedEvents
             for (var i = 0; i < encoded.Length; i++)
             {
                 var request = events[i];
-                encoded[i] = encoder.Encode(request, sessionId: null, rent, out lengths[i]);
-                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
+                encoded[i] = encoder.Encode(request, batch.SessionId, rent, out lengths[i], out var json, out var jsonLength);
+                if (json is not null)
                 {
                     withSession ??= new byte[events.Count][];
                     withSessionLengths ??= new int[events.Count];
-                    withSession[i] = encoder.Encode(request, batch.SessionId, rent, out withSessionLengths[i]);
+                    withSession[i] = json;
+                    withSessionLengths[i] = jsonLength;
                 }
 
                 identities.Add(Identity(request));
