@@ -145,6 +145,27 @@ public sealed class EventJsonWriterTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [InlineData(false, false, false, "{\"session_id\":\"s\\u00221\"}")]
+    [InlineData(false, false, true, "{\"session_id\":\"s\\u00221\",\"parent_id\":\"p\"}")]
+    [InlineData(true, false, false, "{\"event_type\":\"chain\",\"session_id\":\"s\\u00221\"}")]
+    [InlineData(true, true, true, "{\"event_type\":\"chain\",\"inputs\":{},\"session_id\":\"s\\u00221\",\"parent_id\":\"p\"}")]
+    public void Encode_SessionSplicedFirstLastOrBetween_SerializerBytes(bool eventType, bool inputs, bool parent, string expected)
+    {
+        // Arrange
+        var request = new EventRequest { EventType = eventType ? EventTypes.Chain : null!, Inputs = inputs ? [] : null!, ParentId = parent ? "p" : null };
+        using var encoder = new EventEncoder();
+
+        // Act
+        encoder.Encode(request, "s\"1", rent: false, out _, out var withSession, out var withSessionLength);
+
+        // Assert
+        Assert.NotNull(withSession);
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(withSession, 0, withSessionLength));
+        request.SessionId = "s\"1";
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest), withSession);
+    }
+
     [Fact]
     public void Encode_DocumentBackedObject_WrittenAsTheDocument()
     {
