@@ -23,7 +23,7 @@ internal static class EncodedEvents
     /// <returns>
     /// The encoded call; its events' JSON (the array behind its <see cref="SessionEventBatchCall.EncodedEvents"/>);
     /// and, per event, its JSON with the batch's <c>session_id</c> where the event's own differs (what a cross-session
-    /// batch sends for it), or null when every event has the batch's session (mapped events do).
+    /// batch sends for it), or null when every event has the batch's session (mapped events have none, so not them).
     /// </returns>
     public static (SessionEventBatchCall Call, byte[][] Events, byte[]?[]? WithSession) Encode(SessionEventBatchCall batch)
     {
@@ -51,7 +51,7 @@ internal static class EncodedEvents
     /// <returns>
     /// The encoded call; its events' arrays and the length of the JSON in each; and, per event, its JSON with the
     /// batch's <c>session_id</c> where the event's own differs, with its length (both null when every event has the
-    /// batch's session, as mapped events do).
+    /// batch's session; mapped events have no session of their own, so theirs are not null).
     /// </returns>
     public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) Encode(SessionEventBatchCall batch, bool rent)
     {
@@ -72,12 +72,13 @@ internal static class EncodedEvents
             for (var i = 0; i < encoded.Length; i++)
             {
                 var request = events[i];
-                encoded[i] = encoder.Encode(request, sessionId: null, rent, out lengths[i]);
-                if (!string.Equals(request.SessionId, batch.SessionId, StringComparison.Ordinal))
+                encoded[i] = encoder.Encode(request, batch.SessionId, rent, out lengths[i], out var json, out var jsonLength);
+                if (json is not null)
                 {
                     withSession ??= new byte[events.Count][];
                     withSessionLengths ??= new int[events.Count];
-                    withSession[i] = encoder.Encode(request, batch.SessionId, rent, out withSessionLengths[i]);
+                    withSession[i] = json;
+                    withSessionLengths[i] = jsonLength;
                 }
 
                 identities.Add(Identity(request));

@@ -7,9 +7,9 @@ using System.Text.Json;
 namespace HoneyHive.OtelBridge.Implementation.Api;
 
 /// <summary>
-/// Encodes events one by one through one pooled buffer, each into an exact-size array of compact UTF-8 JSON, with the
-/// source-generated <see cref="HoneyHiveJsonContext"/>: the bytes the batch serializer writes for the same event.
-/// Not thread-safe.
+/// Encodes events one by one through one pooled buffer, each into an exact-size array of compact UTF-8 JSON, with
+/// <see cref="EventJsonWriter"/>: the bytes the source-generated <see cref="HoneyHiveJsonContext"/> (the batch
+/// serializer) writes for the same event. Not thread-safe.
 /// </summary>
 internal sealed class EventEncoder : IDisposable
 {
@@ -113,6 +113,88 @@ internal sealed class EventEncoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Encodes one event as <see cref="Encode(EventRequest, string?, bool, out int)"/> without a session, and, when its
+    /// own <c>session_id</c> is not <paramref name="sessionId"/>, also as it reads with <paramref name="sessionId"/>.
+    /// An event without a <c>session_id</c> (every mapped one) is written once: its second JSON is the first with the
+    /// <c>session_id</c> property put where the serializer puts it (after <c>event_id</c>).
+    /// </summary>
+    /// <param name="request">The event.</param>
+    /// <param name="sessionId">The session id of its batch.</param>
+    /// <param name="rent">Whether the arrays are rented (longer than the JSON).</param>
+    /// <param name="length">The length of its JSON, from the start of the array.</param>
+    /// <param name="withSession">Its JSON with <paramref name="sessionId"/>, or null when its own is that.</param>
+    /// <param name="withSessionLength">The length of <paramref name="withSession"/>'s JSON (0 when null).</param>
+    /// <returns>The array holding its compact JSON.</returns>
+    public byte[] Encode(EventRequest request, string sessionId, bool rent, out int length, out byte[]? withSession, out int withSessionLength)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sessionId);
+        withSession = null;
+        withSessionLength = 0;
+        if (string.Equals(request.SessionId, sessionId, StringComparison.Ordinal))
+        {
+            return this.Encode(request, sessionId: null, rent, out length);
+        }
+
+        if (request.SessionId is not null)
+        {
+            // Another session of its own (only hand-built events): written again with the batch's.
+            var own = this.Encode(request, sessionId: null, rent, out length);
+            withSession = this.Encode(request, sessionId, rent, out withSessionLength);
+            return own;
+        }
+
+        try
+        {
+            EventJsonWriter.Write(this.writer, request, out var slot, out var before, out var after);
+            this.writer.Flush();
+            var jsonLength = this.buffer.WrittenSpan.Length;
+
+            // The property alone, as the writer writes it: {"session_id":"..."} after the event, without its braces.
+            this.writer.Reset();
+            this.writer.WriteStartObject();
+            this.writer.WriteString("session_id"u8, sessionId);
+            this.writer.WriteEndObject();
+            this.writer.Flush();
+            var written = this.buffer.WrittenSpan;
+            var json = written[..jsonLength];
+            var property = written[(jsonLength + 1)..^1];
+
+            length = json.Length;
+            var first = rent ? RentedArrays.Rent(length) : new byte[length];
+            json.CopyTo(first);
+
+            var at = checked((int)slot);
+            withSessionLength = length + property.Length + (before || after ? 1 : 0);
+            var second = rent ? RentedArrays.Rent(withSessionLength) : new byte[withSessionLength];
+            var rest = second.AsSpan();
+            json[..at].CopyTo(rest);
+            rest = rest[at..];
+            if (before)
+            {
+                rest[0] = (byte)',';
+                rest = rest[1..];
+            }
+
+            property.CopyTo(rest);
+            rest = rest[property.Length..];
+            if (!before && after)
+            {
+                rest[0] = (byte)',';
+                rest = rest[1..];
+            }
+
+            json[at..].CopyTo(rest);
+            withSession = second;
+            return first;
+        }
+        finally
+        {
+            this.Clear();
+        }
+    }
+
     public void Dispose()
     {
         this.writer.Dispose();
@@ -121,7 +203,7 @@ internal sealed class EventEncoder : IDisposable
 
     private ReadOnlySpan<byte> Write(EventRequest request)
     {
-        JsonSerializer.Serialize(this.writer, request, HoneyHiveJsonContext.Default.EventRequest);
+        EventJsonWriter.Write(this.writer, request, out _, out _, out _);
         this.writer.Flush();
         return this.buffer.WrittenSpan;
     }

@@ -1,0 +1,145 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HoneyHive.OtelBridge.Implementation.Api;
+
+/// <summary>
+/// Writes an <see cref="EventRequest"/> as the source-generated serializer does
+/// (<c>JsonSerializer.Serialize(writer, request, HoneyHiveJsonContext.Default.EventRequest)</c>), byte for byte, without
+/// it: the fields in <see cref="EventRequest"/>'s declaration order with pre-encoded names, a null field left out
+/// (<see cref="HoneyHiveJsonContext"/>'s <c>WhenWritingNull</c>), a <see cref="JsonObject"/> field by its own
+/// <c>WriteTo</c> with the serializer's options (what the serializer's converter calls), and where its
+/// <c>session_id</c> is or would be reported, so that the JSON with another session can be spliced from it.
+/// </summary>
+/// <remarks>
+/// A hand-written walk of the <see cref="JsonNode"/> trees (values dispatched on their runtime type, document-backed
+/// objects read through the framework's private fields) was measured against <c>JsonObject.WriteTo</c> on the
+/// exporter workload's events and was slower (chat 261 against 224 µs, plain 108 against 92 µs for 90 events, best of
+/// 200 runs each), so the trees are written by the framework.
+/// </remarks>
+internal static class EventJsonWriter
+{
+    private static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event_type");
+    private static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
+    private static readonly JsonEncodedText EventId = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText SessionId = JsonEncodedText.Encode("session_id");
+    private static readonly JsonEncodedText ParentId = JsonEncodedText.Encode("parent_id");
+    private static readonly JsonEncodedText ChildrenIds = JsonEncodedText.Encode("children_ids");
+    private static readonly JsonEncodedText EventName = JsonEncodedText.Encode("event_name");
+    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText Config = JsonEncodedText.Encode("config");
+    private static readonly JsonEncodedText Outputs = JsonEncodedText.Encode("outputs");
+    private static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
+    private static readonly JsonEncodedText StartTime = JsonEncodedText.Encode("start_time");
+    private static readonly JsonEncodedText EndTime = JsonEncodedText.Encode("end_time");
+    private static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
+    private static readonly JsonEncodedText Metadata = JsonEncodedText.Encode("metadata");
+    private static readonly JsonEncodedText Metrics = JsonEncodedText.Encode("metrics");
+    private static readonly JsonEncodedText Feedback = JsonEncodedText.Encode("feedback");
+    private static readonly JsonEncodedText UserProperties = JsonEncodedText.Encode("user_properties");
+    private static readonly JsonEncodedText ProjectId = JsonEncodedText.Encode("project_id");
+
+    /// <summary>Gets the options the serializer hands to a node's <c>WriteTo</c>.</summary>
+    private static JsonSerializerOptions SerializerOptions => HoneyHiveJsonContext.Default.Options;
+
+    /// <summary>Writes the event (a whole JSON object).</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="request">The event.</param>
+    /// <param name="sessionSlot">
+    /// Where the event's <c>session_id</c> is, or would be were it set: the number of bytes the writer had taken
+    /// (<see cref="Utf8JsonWriter.BytesCommitted"/> + <see cref="Utf8JsonWriter.BytesPending"/>) once the properties before it were
+    /// written.
+    /// </param>
+    /// <param name="propertiesBeforeSession">Whether any property was written before that place.</param>
+    /// <param name="propertiesAfterSession">Whether any property was written after it.</param>
+    public static void Write(Utf8JsonWriter writer, EventRequest request, out long sessionSlot, out bool propertiesBeforeSession, out bool propertiesAfterSession)
+    {
+        writer.WriteStartObject();
+        if (request.EventType is { } eventType)
+        {
+            writer.WriteString(EventType, eventType);
+        }
+
+        WriteObjectProperty(writer, Inputs, request.Inputs);
+        if (request.EventId is { } eventId)
+        {
+            writer.WriteString(EventId, eventId);
+        }
+
+        sessionSlot = writer.BytesCommitted + writer.BytesPending;
+        propertiesBeforeSession = request.EventType is not null || request.Inputs is not null || request.EventId is not null;
+        if (request.SessionId is { } sessionId)
+        {
+            writer.WriteString(SessionId, sessionId);
+        }
+
+        var afterSession = writer.BytesCommitted + writer.BytesPending;
+        WriteString(writer, ParentId, request.ParentId);
+        if (request.ChildrenIds is { } children)
+        {
+            writer.WriteStartArray(ChildrenIds);
+            foreach (var child in children)
+            {
+                if (child is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(child);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        WriteString(writer, EventName, request.EventName);
+        WriteString(writer, Source, request.Source);
+        WriteObjectProperty(writer, Config, request.Config);
+        WriteObjectProperty(writer, Outputs, request.Outputs);
+        WriteString(writer, Error, request.Error);
+        if (request.StartTime is { } start)
+        {
+            writer.WriteNumber(StartTime, start);
+        }
+
+        if (request.EndTime is { } end)
+        {
+            writer.WriteNumber(EndTime, end);
+        }
+
+        if (request.Duration is { } duration)
+        {
+            // A non-finite double throws in the writer, as in the serializer (strict number handling).
+            writer.WriteNumber(Duration, duration);
+        }
+
+        WriteObjectProperty(writer, Metadata, request.Metadata);
+        WriteObjectProperty(writer, Metrics, request.Metrics);
+        WriteObjectProperty(writer, Feedback, request.Feedback);
+        WriteObjectProperty(writer, UserProperties, request.UserProperties);
+        WriteString(writer, ProjectId, request.ProjectId);
+        propertiesAfterSession = writer.BytesCommitted + writer.BytesPending > afterSession;
+        writer.WriteEndObject();
+    }
+
+    private static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteObjectProperty(Utf8JsonWriter writer, JsonEncodedText name, JsonObject? value)
+    {
+        if (value is not null)
+        {
+            writer.WritePropertyName(name);
+            value.WriteTo(writer, SerializerOptions);
+        }
+    }
+}
