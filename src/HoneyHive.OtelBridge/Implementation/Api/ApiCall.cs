@@ -92,6 +92,14 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
     /// </summary>
     public IReadOnlyList<int>? EncodedLengths { get; init; }
 
+    /// <summary>
+    /// Gets, per event of <see cref="EncodedEvents"/>, where its <c>session_id</c> (its identity's in
+    /// <see cref="Request"/>, or this call's session when it has none) is spliced into its JSON as the body is written (<see cref="SessionSplice"/>; none: the
+    /// JSON as it is); null: every event's JSON as it is. Delivery's way of sending events that were encoded without
+    /// their session (see <see cref="EncodedEvents.EncodeSpliceable"/>) with it.
+    /// </summary>
+    public IReadOnlyList<SessionSplice>? SessionSplices { get; init; }
+
     public override string Method => "POST";
 
     public override string Path => "/v1/sessions/" + this.SessionId + "/events/batch";
@@ -107,7 +115,7 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
         }
 
         writer.WriteStartObject();
-        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths);
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths, this.SessionSplices, this.Request.Events, this.SessionId);
         writer.WriteEndObject();
     }
 }

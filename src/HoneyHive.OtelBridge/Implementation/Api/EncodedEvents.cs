@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Buffers;
 using System.Text.Json;
 
 namespace HoneyHive.OtelBridge.Implementation.Api;
@@ -96,6 +97,69 @@ internal static class EncodedEvents
     }
 
     /// <summary>
+    /// Encodes the events of a session event batch once each (delivery's way): a new call as
+    /// <see cref="Encode(SessionEventBatchCall, bool)"/> makes, and, per event, where its JSON takes the batch's
+    /// <c>session_id</c> (<see cref="SessionSplice"/>) instead of a second JSON with it: a cross-session body splices
+    /// the property in while it is written (<see cref="WriteEventsProperty"/>).
+    /// </summary>
+    /// <param name="batch">The batch, not encoded yet.</param>
+    /// <param name="rent">Whether the arrays are rented from <see cref="EventEncoder.RentedArrays"/>.</param>
+    /// <returns>
+    /// The encoded call; its events' arrays and the length of the JSON in each; and, per event, where the batch's
+    /// <c>session_id</c> goes (null when every event has the batch's session; mapped events have none, so not them).
+    /// </returns>
+    public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, SessionSplice[]? Splices) EncodeSpliceable(SessionEventBatchCall batch, bool rent)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EncodedEvents is not null)
+        {
+            throw new ArgumentException("The batch is encoded already.", nameof(batch));
+        }
+
+        var events = batch.Request.Events;
+        var encoded = new byte[events.Count][];
+        var lengths = new int[events.Count];
+        var identities = new List<EventRequest>(events.Count);
+        SessionSplice[]? splices = null;
+        var done = 0;
+        try
+        {
+            using var encoder = new EventEncoder();
+            for (; done < encoded.Length; done++)
+            {
+                var request = events[done];
+                encoded[done] = encoder.EncodeSpliceable(request, batch.SessionId, rent, out lengths[done], out var splice);
+                if (!splice.IsNone)
+                {
+                    splices ??= new SessionSplice[events.Count];
+                    splices[done] = splice;
+                }
+
+                identities.Add(Identity(request));
+            }
+        }
+        catch when (rent)
+        {
+            // An event the writer refuses (a non-finite number): the arrays rented so far go back.
+            for (var i = 0; i < done; i++)
+            {
+                EventEncoder.RentedArrays.Return(encoded[i]);
+            }
+
+            throw;
+        }
+
+        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
+        {
+            EncodedEvents = encoded,
+            EncodedLengths = rent ? lengths : null,
+            LogPosition = batch.LogPosition,
+            AcceptedTimestamp = batch.AcceptedTimestamp,
+        };
+        return (call, encoded, lengths, splices);
+    }
+
+    /// <summary>
     /// What is kept of an encoded event besides its bytes: the fields delivery and its listeners read (type, id,
     /// session, parent, name); <c>inputs</c> is left empty and every other tree is dropped.
     /// </summary>
@@ -114,28 +178,80 @@ internal static class EncodedEvents
     /// <param name="writer">The writer, inside the body object.</param>
     /// <param name="events">The encoded events.</param>
     /// <param name="lengths">The length of each event's JSON from the start of its array; null: the whole arrays.</param>
-    public static void WriteEventsProperty(Utf8JsonWriter writer, IReadOnlyList<byte[]> events, IReadOnlyList<int>? lengths = null)
+    /// <param name="splices">
+    /// Per event, where its <c>session_id</c> is spliced into its JSON as it is written (<see cref="SessionSplice"/>;
+    /// none: as it is); null: every event as it is.
+    /// </param>
+    /// <param name="identities">The events' identities, whose <c>session_id</c> is spliced (with <paramref name="splices"/>).</param>
+    /// <param name="sessionId">The session spliced into an event whose identity has none.</param>
+    public static void WriteEventsProperty(
+        Utf8JsonWriter writer,
+        IReadOnlyList<byte[]> events,
+        IReadOnlyList<int>? lengths = null,
+        IReadOnlyList<SessionSplice>? splices = null,
+        IReadOnlyList<EventRequest>? identities = null,
+        string? sessionId = null)
     {
         // A writer with other settings than the encoder's (the map command's relaxed escaping, indentation) gets
         // each event re-read and re-written in its own settings; delivery's writer takes the bytes as they are.
         var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
-        writer.WritePropertyName("events"u8);
-        writer.WriteStartArray();
-        for (var i = 0; i < events.Count; i++)
+        byte[]? scratch = null;
+        string? propertySession = null;
+        byte[]? property = null;
+        try
         {
-            var json = new ReadOnlyMemory<byte>(events[i], 0, lengths is null ? events[i].Length : lengths[i]);
-            if (asIs)
+            writer.WritePropertyName("events"u8);
+            writer.WriteStartArray();
+            for (var i = 0; i < events.Count; i++)
             {
-                writer.WriteRawValue(json.Span, skipInputValidation: true);
+                var json = new ReadOnlyMemory<byte>(events[i], 0, lengths is null ? events[i].Length : lengths[i]);
+                if (splices is not null && splices[i] is { IsNone: false } splice)
+                {
+                    // Spliced into one scratch array for the whole body (the writer takes a value whole), not an array
+                    // per event.
+                    var session = identities?[i].SessionId ?? sessionId
+                        ?? throw new InvalidOperationException("An event to write with its session has no session id.");
+                    if (!string.Equals(session, propertySession, StringComparison.Ordinal))
+                    {
+                        property = SessionSplice.Property(session);
+                        propertySession = session;
+                    }
+
+                    var needed = splice.SplicedLength(json.Length, property!.Length);
+                    if (scratch is null || scratch.Length < needed)
+                    {
+                        if (scratch is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(scratch);
+                        }
+
+                        scratch = null;
+                        scratch = ArrayPool<byte>.Shared.Rent(needed);
+                    }
+
+                    json = new ReadOnlyMemory<byte>(scratch, 0, splice.Write(json.Span, property, scratch));
+                }
+
+                if (asIs)
+                {
+                    writer.WriteRawValue(json.Span, skipInputValidation: true);
+                }
+                else
+                {
+                    using var document = JsonDocument.Parse(json);
+                    document.RootElement.WriteTo(writer);
+                }
             }
-            else
+
+            writer.WriteEndArray();
+        }
+        finally
+        {
+            if (scratch is not null)
             {
-                using var document = JsonDocument.Parse(json);
-                document.RootElement.WriteTo(writer);
+                ArrayPool<byte>.Shared.Return(scratch);
             }
         }
-
-        writer.WriteEndArray();
     }
 
     /// <summary>Copies <paramref name="count"/> items from <paramref name="start"/>.</summary>

@@ -32,6 +32,14 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
     /// </summary>
     public IReadOnlyList<int>? EncodedLengths { get; init; }
 
+    /// <summary>
+    /// Gets, per event of <see cref="EncodedEvents"/>, where its <c>session_id</c> (its identity's in
+    /// <see cref="Request"/>) is spliced into its JSON as the body is written (<see cref="SessionSplice"/>; none: the
+    /// JSON as it is); null: every event's JSON as it is. Delivery's way of sending events that were encoded without
+    /// their session (see <see cref="EncodedEvents.EncodeSpliceable"/>) with it.
+    /// </summary>
+    public IReadOnlyList<SessionSplice>? SessionSplices { get; init; }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         if (this.EncodedEvents is not { } encoded)
@@ -42,7 +50,7 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
 
         // The order and omissions of the serializer: events, single_session, session_properties; nulls left out.
         writer.WriteStartObject();
-        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths);
+        Api.EncodedEvents.WriteEventsProperty(writer, encoded, this.EncodedLengths, this.SessionSplices, this.Request.Events, null);
         if (this.Request.SingleSession is { } singleSession)
         {
             writer.WriteBoolean("single_session"u8, singleSession);

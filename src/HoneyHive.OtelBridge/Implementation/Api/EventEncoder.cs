@@ -115,9 +115,8 @@ internal sealed class EventEncoder : IDisposable
 
     /// <summary>
     /// Encodes one event as <see cref="Encode(EventRequest, string?, bool, out int)"/> without a session, and, when its
-    /// own <c>session_id</c> is not <paramref name="sessionId"/>, also as it reads with <paramref name="sessionId"/>.
-    /// An event without a <c>session_id</c> (every mapped one) is written once: its second JSON is the first with the
-    /// <c>session_id</c> property put where the serializer puts it (after <c>event_id</c>).
+    /// own <c>session_id</c> is not <paramref name="sessionId"/>, also as it reads with <paramref name="sessionId"/>:
+    /// the first JSON with the property spliced in (see <see cref="EncodeSpliceable"/>), so the event is written once.
     /// </summary>
     /// <param name="request">The event.</param>
     /// <param name="sessionId">The session id of its batch.</param>
@@ -128,65 +127,51 @@ internal sealed class EventEncoder : IDisposable
     /// <returns>The array holding its compact JSON.</returns>
     public byte[] Encode(EventRequest request, string sessionId, bool rent, out int length, out byte[]? withSession, out int withSessionLength)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(sessionId);
+        var json = this.EncodeSpliceable(request, sessionId, rent, out length, out var splice);
         withSession = null;
         withSessionLength = 0;
-        if (string.Equals(request.SessionId, sessionId, StringComparison.Ordinal))
+        if (!splice.IsNone)
         {
-            return this.Encode(request, sessionId: null, rent, out length);
+            var property = SessionSplice.Property(sessionId);
+            withSessionLength = splice.SplicedLength(length, property.Length);
+            withSession = rent ? RentedArrays.Rent(withSessionLength) : new byte[withSessionLength];
+            splice.Write(json.AsSpan(0, length), property, withSession);
         }
 
-        if (request.SessionId is not null)
-        {
-            // Another session of its own (only hand-built events): written again with the batch's.
-            var own = this.Encode(request, sessionId: null, rent, out length);
-            withSession = this.Encode(request, sessionId, rent, out withSessionLength);
-            return own;
-        }
+        return json;
+    }
 
+    /// <summary>
+    /// Encodes one event as <see cref="Encode(EventRequest, string?, bool, out int)"/> without a session, once, and
+    /// reports where its JSON takes <paramref name="sessionId"/> when its own <c>session_id</c> is not that: the
+    /// property goes where the serializer puts it (after <c>event_id</c>), in place of the event's own.
+    /// </summary>
+    /// <param name="request">The event.</param>
+    /// <param name="sessionId">The session id of its batch.</param>
+    /// <param name="rent">Whether the array is rented (longer than the JSON).</param>
+    /// <param name="length">The length of its JSON, from the start of the array.</param>
+    /// <param name="splice">Where its JSON takes <paramref name="sessionId"/>; none when its own is that.</param>
+    /// <returns>The array holding its compact JSON.</returns>
+    public byte[] EncodeSpliceable(EventRequest request, string sessionId, bool rent, out int length, out SessionSplice splice)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sessionId);
         try
         {
-            EventJsonWriter.Write(this.writer, request, out var slot, out var before, out var after);
+            EventJsonWriter.Write(this.writer, request, out var slot, out var end, out var before, out var after);
             this.writer.Flush();
-            var jsonLength = this.buffer.WrittenSpan.Length;
-
-            // The property alone, as the writer writes it: {"session_id":"..."} after the event, without its braces.
-            this.writer.Reset();
-            this.writer.WriteStartObject();
-            this.writer.WriteString("session_id"u8, sessionId);
-            this.writer.WriteEndObject();
-            this.writer.Flush();
-            var written = this.buffer.WrittenSpan;
-            var json = written[..jsonLength];
-            var property = written[(jsonLength + 1)..^1];
-
+            var json = this.buffer.WrittenSpan;
             length = json.Length;
             var first = rent ? RentedArrays.Rent(length) : new byte[length];
             json.CopyTo(first);
 
-            var at = checked((int)slot);
-            withSessionLength = length + property.Length + (before || after ? 1 : 0);
-            var second = rent ? RentedArrays.Rent(withSessionLength) : new byte[withSessionLength];
-            var rest = second.AsSpan();
-            json[..at].CopyTo(rest);
-            rest = rest[at..];
-            if (before)
-            {
-                rest[0] = (byte)',';
-                rest = rest[1..];
-            }
+            var own = request.SessionId;
+            splice = string.Equals(own, sessionId, StringComparison.Ordinal)
+                ? default
 
-            property.CopyTo(rest);
-            rest = rest[property.Length..];
-            if (!before && after)
-            {
-                rest[0] = (byte)',';
-                rest = rest[1..];
-            }
-
-            json[at..].CopyTo(rest);
-            withSession = second;
+                // The event's own property (with its comma, if one was written before it) is replaced; an event without
+                // one takes the comma that separates the property from its neighbours.
+                : new SessionSplice(checked((int)slot), checked((int)(end - slot)), before, !before && after && own is null);
             return first;
         }
         finally

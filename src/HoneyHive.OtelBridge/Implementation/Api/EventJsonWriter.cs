@@ -55,7 +55,20 @@ internal static class EventJsonWriter
     /// </param>
     /// <param name="propertiesBeforeSession">Whether any property was written before that place.</param>
     /// <param name="propertiesAfterSession">Whether any property was written after it.</param>
-    public static void Write(Utf8JsonWriter writer, EventRequest request, out long sessionSlot, out bool propertiesBeforeSession, out bool propertiesAfterSession)
+    public static void Write(Utf8JsonWriter writer, EventRequest request, out long sessionSlot, out bool propertiesBeforeSession, out bool propertiesAfterSession) =>
+        Write(writer, request, out sessionSlot, out _, out propertiesBeforeSession, out propertiesAfterSession);
+
+    /// <summary>Writes the event (a whole JSON object), and where its <c>session_id</c> property ends.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="request">The event.</param>
+    /// <param name="sessionSlot">Where the event's <c>session_id</c> is or would be (see the other overload).</param>
+    /// <param name="sessionEnd">
+    /// The number of bytes the writer had taken once its <c>session_id</c> was written (with the comma before it):
+    /// <paramref name="sessionSlot"/> when the event has none.
+    /// </param>
+    /// <param name="propertiesBeforeSession">Whether any property was written before that place.</param>
+    /// <param name="propertiesAfterSession">Whether any property was written after it.</param>
+    public static void Write(Utf8JsonWriter writer, EventRequest request, out long sessionSlot, out long sessionEnd, out bool propertiesBeforeSession, out bool propertiesAfterSession)
     {
         writer.WriteStartObject();
         if (request.EventType is { } eventType)
@@ -77,6 +90,7 @@ internal static class EventJsonWriter
         }
 
         var afterSession = writer.BytesCommitted + writer.BytesPending;
+        sessionEnd = afterSession;
         WriteString(writer, ParentId, request.ParentId);
         if (request.ChildrenIds is { } children)
         {

@@ -433,31 +433,36 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             batch.Request.Events,
             batch.EncodedEvents,
             batch.EncodedLengths,
-            (events, encoded, lengths) => new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths }),
+            batch.SessionSplices,
+            (events, encoded, lengths, splices) => new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths, SessionSplices = splices }),
         EventBatchCall batch when batch.Request.Events.Count > 1 => Halves(
             call,
             batch.Request.Events,
             batch.EncodedEvents,
             batch.EncodedLengths,
-            (events, encoded, lengths) => new EventBatchCall(new EventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths }),
+            batch.SessionSplices,
+            (events, encoded, lengths, splices) => new EventBatchCall(new EventBatchRequest { Events = events }) { EncodedEvents = encoded, EncodedLengths = lengths, SessionSplices = splices }),
         _ => null,
     };
 
     /// <summary>The two halves of a batch call, made by <paramref name="create"/>: each keeps the encoded bytes of its
-    /// events (nothing is serialized again), the log position and the accepted time.</summary>
+    /// events and where their session is spliced (nothing is serialized again), the log position and the accepted
+    /// time.</summary>
     private static (ApiCall First, ApiCall Second) Halves(
         ApiCall call,
         List<EventRequest> events,
         IReadOnlyList<byte[]>? encoded,
         IReadOnlyList<int>? lengths,
-        Func<List<EventRequest>, IReadOnlyList<byte[]>?, IReadOnlyList<int>?, ApiCall> create)
+        IReadOnlyList<SessionSplice>? splices,
+        Func<List<EventRequest>, IReadOnlyList<byte[]>?, IReadOnlyList<int>?, IReadOnlyList<SessionSplice>?, ApiCall> create)
     {
         ApiCall Part(int start, int count)
         {
             var part = create(
                 events.GetRange(start, count),
                 encoded is null ? null : EncodedEvents.Slice(encoded, start, count),
-                lengths is null ? null : EncodedEvents.Slice(lengths, start, count));
+                lengths is null ? null : EncodedEvents.Slice(lengths, start, count),
+                splices is null ? null : EncodedEvents.Slice(splices, start, count));
             part.LogPosition = call.LogPosition;
             part.AcceptedTimestamp = call.AcceptedTimestamp;
             return part;
@@ -796,11 +801,18 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 var encoded = new byte[taking.Events.Count][];
                 var lengths = new int[encoded.Length];
+                SessionSplice[]? splices = null;
                 for (var i = 0; i < encoded.Length; i++)
                 {
-                    var (eventSessionId, request, json, length, withSession, withSessionLength) = taking.Events[i];
+                    var (eventSessionId, request, json, length, splice, _) = taking.Events[i];
                     request.SessionId = eventSessionId;
-                    (encoded[i], lengths[i]) = withSession is null ? (json, length) : (withSession, withSessionLength);
+                    (encoded[i], lengths[i]) = (json, length);
+                    if (!splice.IsNone)
+                    {
+                        // The event's one JSON, with its session spliced in as the body is written.
+                        splices ??= new SessionSplice[encoded.Length];
+                        splices[i] = splice;
+                    }
                 }
 
                 // From now on the events carry their session_id in every body, as the events themselves do.
@@ -809,7 +821,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     piece.KeepSessionIds();
                 }
 
-                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] }) { EncodedEvents = encoded, EncodedLengths = lengths };
+                call = new EventBatchCall(new EventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] }) { EncodedEvents = encoded, EncodedLengths = lengths, SessionSplices = splices };
                 Interlocked.Increment(ref this.crossSessionBatches);
             }
             else
@@ -820,6 +832,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     {
                         EncodedEvents = [.. taking.Events.Select(e => e.Json)],
                         EncodedLengths = [.. taking.Events.Select(e => e.Length)],
+                        SessionSplices = taking.KeptSplices(),
                     };
             }
 
@@ -1157,9 +1170,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         private long bytes = QueuedCall.BatchEnvelopeBytes;
         private bool crossSession;
 
-        /// <summary>Gets the events taken: session, event (its identity), its JSON, and its JSON with that session's
-        /// <c>session_id</c> when that differs (null when the JSON has it already).</summary>
-        public List<(string SessionId, EventRequest Event, byte[] Json, int Length, byte[]? WithSession, int WithSessionLength)> Events { get; } = [];
+        /// <summary>Gets the events taken: session, event (its identity), its JSON, where that session's
+        /// <c>session_id</c> is spliced into it when it differs (none when the JSON has it already), and whether every
+        /// body of the event carries its session (it went out in a cross-session batch).</summary>
+        public List<(string SessionId, EventRequest Event, byte[] Json, int Length, SessionSplice Splice, bool Kept)> Events { get; } = [];
 
         public List<(string SessionId, QueuedCall Piece)> Parts { get; } = [];
 
@@ -1190,10 +1204,27 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 batch.Request.Events[index],
                 piece.EncodedEvent(index),
                 piece.EncodedLength(index),
-                piece.WithSession?[index],
-                piece.WithSessionLengths?[index] ?? 0));
+                piece.Splice(index),
+                piece.SessionIdsKept));
             this.bytes += cost;
             return true;
+        }
+
+        /// <summary>Gets the splices of a one-session body: those of the events that carry their session in every
+        /// body since a cross-session batch; null when there are none.</summary>
+        public SessionSplice[]? KeptSplices()
+        {
+            SessionSplice[]? splices = null;
+            for (var i = 0; i < this.Events.Count; i++)
+            {
+                if (this.Events[i] is { Kept: true, Splice.IsNone: false } kept)
+                {
+                    splices ??= new SessionSplice[this.Events.Count];
+                    splices[i] = kept.Splice;
+                }
+            }
+
+            return splices;
         }
     }
 
@@ -1201,40 +1232,42 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     /// A queued call. A session event batch is queued encoded: each event's JSON once, in an array rented from the
     /// encoder's pool (<see cref="EventEncoder.RentedArrays"/>) (the call's <see cref="SessionEventBatchCall.EncodedEvents"/> and
     /// <see cref="SessionEventBatchCall.EncodedLengths"/>; the events keep only their identity), its size as measured
-    /// then, and, for an event whose own <c>session_id</c> is not the batch's, its JSON with the batch's (what a
-    /// cross-session batch sends). <see cref="ReturnRented"/> gives the arrays back once the events are done with.
+    /// then, and, for an event whose own <c>session_id</c> is not the batch's (every mapped event: they have none),
+    /// where the batch's goes into its JSON (<see cref="SessionSplice"/>): a cross-session body splices it in as it is
+    /// written, so no second JSON is queued. <see cref="ReturnRented"/> gives the arrays back once the events are done
+    /// with.
     /// </summary>
-    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? lengths, int[]? eventSizes, byte[]?[]? withSession, int[]? withSessionLengths, bool rented)
+    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? lengths, int[]? eventSizes, SessionSplice[]? splices, bool rented)
     {
         /// <summary>The bytes of <c>{"events":[]}</c>.</summary>
         public const int BatchEnvelopeBytes = 13;
 
         private readonly byte[][]? encoded = encoded;
         private readonly int[]? lengths = lengths;
+        private readonly SessionSplice[]? splices = splices;
         private readonly bool rented = rented;
         private bool returned;
 
-        public ApiCall Call { get; } = call;
+        /// <summary>Gets the call; once <see cref="KeepSessionIds"/> was called, one whose body splices every event's
+        /// session in.</summary>
+        public ApiCall Call { get; private set; } = call;
 
         public int[]? EventSizes { get; } = eventSizes;
 
-        /// <summary>Gets, per event, its JSON with the batch's <c>session_id</c> where its own JSON lacks it; null when
-        /// every event has it.</summary>
-        public byte[]?[]? WithSession { get; private set; } = withSession;
-
-        /// <summary>Gets the lengths of the JSON in <see cref="WithSession"/>.</summary>
-        public int[]? WithSessionLengths { get; private set; } = withSessionLengths;
+        /// <summary>Gets a value indicating whether the events went out in a cross-session batch: every later body of
+        /// theirs carries their <c>session_id</c> (spliced in).</summary>
+        public bool SessionIdsKept { get; private set; }
 
         public static QueuedCall Create(ApiCall call, bool rent)
         {
             if (call is not SessionEventBatchCall batch)
             {
-                return new QueuedCall(call, null, null, null, null, null, rented: false);
+                return new QueuedCall(call, null, null, null, null, rented: false);
             }
 
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
-            var (queued, encoded, lengths, withSession, withSessionLengths) = EncodedEvents.Encode(batch, rent);
-            return new QueuedCall(queued, encoded, lengths, [.. lengths], withSession, withSessionLengths, rent);
+            var (queued, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent);
+            return new QueuedCall(queued, encoded, lengths, [.. lengths], splices, rent);
         }
 
         /// <summary>Gets the array holding the JSON of an event of a session event batch (the array behind the call's
@@ -1244,34 +1277,30 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// <summary>Gets the length of the JSON of an event in its array.</summary>
         public int EncodedLength(int index) => this.lengths![index];
 
+        /// <summary>Gets where the batch's <c>session_id</c> goes into an event's JSON (none: it has it).</summary>
+        public SessionSplice Splice(int index) => this.splices is null ? default : this.splices[index];
+
         /// <summary>
-        /// After the events went out in a cross-session batch, which set each event's <c>session_id</c>: their JSON is
-        /// now the one with it, for any later body (a requeue) as well.
+        /// After the events went out in a cross-session batch, which set each event's <c>session_id</c>: every later
+        /// body (a requeue) splices it in as well.
         /// </summary>
         public void KeepSessionIds()
         {
-            if (this.WithSession is not { } withSession)
+            if (this.splices is null || this.SessionIdsKept)
             {
                 return;
             }
 
-            for (var i = 0; i < withSession.Length; i++)
+            this.SessionIdsKept = true;
+            var batch = (SessionEventBatchCall)this.Call;
+            this.Call = new SessionEventBatchCall(batch.SessionId, batch.Request)
             {
-                if (withSession[i] is { } json)
-                {
-                    // The JSON without the session is no longer read by anything: the merged request took the other.
-                    if (this.rented)
-                    {
-                        EventEncoder.RentedArrays.Return(this.encoded![i]);
-                    }
-
-                    this.encoded![i] = json;
-                    this.lengths![i] = this.WithSessionLengths![i];
-                }
-            }
-
-            this.WithSession = null;
-            this.WithSessionLengths = null;
+                EncodedEvents = batch.EncodedEvents,
+                EncodedLengths = batch.EncodedLengths,
+                SessionSplices = this.splices,
+                LogPosition = batch.LogPosition,
+                AcceptedTimestamp = batch.AcceptedTimestamp,
+            };
         }
 
         /// <summary>Returns the rented arrays of the events to the pool (once; the call must not be written again).</summary>
@@ -1287,21 +1316,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             {
                 EventEncoder.RentedArrays.Return(json);
             }
-
-            if (this.WithSession is { } withSession)
-            {
-                foreach (var json in withSession)
-                {
-                    if (json is not null)
-                    {
-                        EventEncoder.RentedArrays.Return(json);
-                    }
-                }
-            }
         }
 
-        /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position
-        /// and the encoded events (each event's array belongs to one of them only).</summary>
+        /// <summary>Splits a session event batch after <paramref name="count"/> events; both keep the log position,
+        /// the encoded events (each event's array belongs to one of them only) and where their session goes.</summary>
         public (QueuedCall Prefix, QueuedCall Remainder) SplitAt(string sessionId, int count)
         {
             var batch = (SessionEventBatchCall)this.Call;
@@ -1312,14 +1330,16 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 var (offset, length) = range.GetOffsetAndLength(events.Count);
                 var encoded = this.encoded![range];
                 var lengths = this.lengths![range];
+                var splices = this.splices?[range];
                 var part = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events.GetRange(offset, length) })
                 {
                     EncodedEvents = encoded,
                     EncodedLengths = lengths,
+                    SessionSplices = this.SessionIdsKept ? splices : null,
                     LogPosition = batch.LogPosition,
                     AcceptedTimestamp = batch.AcceptedTimestamp,
                 };
-                return new QueuedCall(part, encoded, lengths, this.EventSizes![range], this.WithSession?[range], this.WithSessionLengths?[range], this.rented);
+                return new QueuedCall(part, encoded, lengths, this.EventSizes![range], splices, this.rented) { SessionIdsKept = this.SessionIdsKept };
             }
 
             return (Part(..count), Part(count..));
