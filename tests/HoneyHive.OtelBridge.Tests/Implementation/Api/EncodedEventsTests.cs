@@ -150,6 +150,56 @@ public class EncodedEventsTests
         }
     }
 
+    [Theory]
+    [InlineData(SessionId)]
+    [InlineData("conv/\"quoted\" <tag> & é – 日本 \u2028 😀")]
+    [InlineData("lone \ud83d high")]
+    [InlineData("")]
+    public void EncodeSpliceable_BatchWithEventsOfNoOwnAndOtherSessions_SplicedBodyIsTheSerializedBatchWithTheSession(string sessionId)
+    {
+        // Arrange: events without a session, with the batch's, with another one; and one with nothing before the
+        // session (only what comes after it), and one with nothing at all.
+        var events = Enumerable.Range(0, 9)
+            .Select(i => TestEvents.Rich(i, (i % 3) switch { 0 => null, 1 => sessionId, _ => "other \"session\"" }))
+            .Append(new EventRequest { Inputs = null!, ParentId = "p" })
+            .Append(new EventRequest { Inputs = null!, SessionId = "own", ParentId = "p" })
+            .Append(new EventRequest { Inputs = null! })
+            .Append(new EventRequest { Inputs = null!, SessionId = "own" })
+            .ToList();
+        var batch = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events });
+        var withTheSession = events.Select(e =>
+        {
+            var copy = EventCopy(e);
+            copy.SessionId = sessionId;
+            return copy;
+        }).ToList();
+        var expected = new EventBatchCall(new EventBatchRequest { Events = withTheSession }).GetBodyUtf8();
+        var expectedRelaxed = Write(new EventBatchCall(new EventBatchRequest { Events = withTheSession }), new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+
+        // Act
+        var (call, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent: true);
+        var identities = call.Request.Events.Select(e =>
+        {
+            e.SessionId = sessionId;
+            return e;
+        }).ToList();
+        var spliced = new EventBatchCall(new EventBatchRequest { Events = identities })
+        {
+            EncodedEvents = encoded,
+            EncodedLengths = lengths,
+            SessionSplices = splices,
+        };
+        var body = spliced.GetBodyUtf8();
+        var relaxed = Write(spliced, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+
+        // Assert: the own JSON of each event once; spliced, the batch of the events with the batch's session.
+        Assert.NotNull(splices);
+        Assert.Equal(events.Select(e => e.SessionId == sessionId), splices.Select(splice => splice.IsNone));
+        Assert.Equal(expected, body);
+        Assert.Equal(expectedRelaxed, relaxed);
+        Assert.Equal(new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events }).GetBodyUtf8(), call.GetBodyUtf8());
+    }
+
     [Fact]
     public void WriteBody_EventBatchWithLengths_WritesOnlyTheJsonOfEachArray()
     {
@@ -188,6 +238,13 @@ public class EncodedEventsTests
         Assert.Null(identity.Config);
         Assert.Null(identity.Metadata);
         Assert.Null(identity.Metrics);
+    }
+
+    private static EventRequest EventCopy(EventRequest e)
+    {
+        var copy = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(e, HoneyHiveJsonContext.Default.EventRequest), HoneyHiveJsonContext.Default.EventRequest)!;
+        copy.Inputs = e.Inputs is null ? null! : copy.Inputs;
+        return copy;
     }
 
     private static byte[][] Encode(List<EventRequest> events)

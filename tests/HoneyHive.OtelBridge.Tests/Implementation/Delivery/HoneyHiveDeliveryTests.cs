@@ -470,6 +470,209 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_CrossSessionBatchWithAnEventOfAnotherSession_BodyIsTheBatchTheOldWayBuilt()
+    {
+        // Arrange: one worker, held by the first batch while the others queue up behind it; the events have no session,
+        // their batch's, or (one) another one of their own.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + SessionId(100) + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
+        var sessions = Enumerable.Range(100, 3).Select(SessionId).ToList();
+        delivery.Submit([.. sessions.Select(StartSession)]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+        var before = this.server.Requests.Count;
+        string? Own(int n) => (n % 10) switch
+        {
+            1 => SessionId(999),
+            2 => sessions[(n / 10) - 100],
+            _ => null,
+        };
+        List<EventRequest> Events(int session) =>
+            [.. Enumerable.Range((session + 100) * 10, 4).Select(n => TestEvents.Rich(n, Own(n)))];
+
+        // Act
+        delivery.Submit([new SessionEventBatchCall(sessions[0], new SessionEventBatchRequest { Events = Events(0) })]);
+        await held.Task.WaitAsync(Bounded);
+        for (var s = 1; s < sessions.Count; s++)
+        {
+            delivery.Submit([new SessionEventBatchCall(sessions[s], new SessionEventBatchRequest { Events = Events(s) })]);
+        }
+
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the old way: each event's session_id set to its batch's (the other one replaced), then serialized.
+        Assert.True(flushed);
+        var requests = this.server.Requests.Skip(before).ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal("/v1/events/batch", requests[1].Path);
+        var expected = new List<EventRequest>();
+        foreach (var n in EventIds(requests[1]).Select(id => int.Parse(id[^12..], CultureInfo.InvariantCulture)))
+        {
+            var e = TestEvents.Rich(n, Own(n));
+            e.SessionId = sessions[(n / 10) - 100];
+            expected.Add(e);
+        }
+
+        Assert.Equal(8, expected.Count);
+        Assert.Contains(EventIds(requests[1]), id => id.EndsWith("1011", StringComparison.Ordinal));
+        Assert.Equal(new EventBatchCall(new EventBatchRequest { Events = expected }).GetBodyUtf8(), Encoding.UTF8.GetBytes(requests[1].Body));
+        Assert.Equal(1, delivery.CrossSessionBatches);
+    }
+
+    [Fact]
+    public async Task Submit_CrossSessionBatchKeyRejected_RequeuedEventsCarryTheirSessionInEveryLaterBody()
+    {
+        // Arrange: one worker, held by the first batch while two other sessions queue a batch each (merged into one
+        // cross-session batch, which the API refuses as a rejected key); while paused, each queues one more batch.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crossSessionRequests = 0;
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + SessionId(110) + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
+                ? new FakeResponse(401, "{\"statusCode\":401,\"message\":\"Unauthorized\"}")
+                : FakeResponse.Ok();
+        };
+        var options = FastRetries();
+        options.MaxConcurrency = 1;
+        options.MaxEventsPerBatch = 4;
+        options.KeyRejectedProbeInterval = TimeSpan.FromMilliseconds(300);
+        using var delivery = this.CreateDelivery(options);
+        var sessions = Enumerable.Range(110, 3).Select(SessionId).ToList();
+        delivery.Submit([.. sessions.Select(StartSession)]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+        var before = this.server.Requests.Count;
+        string? Own(int n) => n % 10 == 1 ? SessionId(999) : null;
+        SessionEventBatchCall Batch(int session, int from, int count) => new(
+            sessions[session],
+            new SessionEventBatchRequest { Events = [.. Enumerable.Range(((session + 110) * 10) + from, count).Select(n => TestEvents.Rich(n, Own(n)))] });
+
+        // Act
+        delivery.Submit([Batch(0, 0, 1)]);
+        await held.Task.WaitAsync(Bounded);
+        delivery.Submit([Batch(1, 0, 2)]);
+        delivery.Submit([Batch(2, 0, 2)]);
+        hold.SetResult();
+        await WaitUntilAsync(() => delivery.IsPaused);
+        delivery.Submit([Batch(1, 2, 3)]);
+        delivery.Submit([Batch(2, 2, 3)]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the refused batch's events carry their session in every later body (the other one of event 1111 and
+        // 1121 replaced), as they did in it; the events queued later only in a cross-session body.
+        Assert.True(flushed);
+        Assert.Empty(delivery.GetLosses());
+        var requests = this.server.Requests.Skip(before).Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).ToList();
+        var refused = requests.FindIndex(r => r.Path == "/v1/events/batch");
+        var kept = EventIds(requests[refused]).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(4, kept.Count);
+        var later = requests.Skip(refused + 1).ToList();
+        Assert.Equal(10, later.Sum(r => EventIds(r).Count));
+        Assert.Equal(10, later.SelectMany(EventIds).Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(later, r => r.Path != "/v1/events/batch" && EventIds(r).Any(kept.Contains) && !EventIds(r).All(kept.Contains));
+        foreach (var request in later)
+        {
+            var crossSession = request.Path == "/v1/events/batch";
+            var expected = new List<EventRequest>();
+            foreach (var id in EventIds(request))
+            {
+                var n = int.Parse(id[^12..], CultureInfo.InvariantCulture);
+                var e = TestEvents.Rich(n, Own(n));
+                if (crossSession || kept.Contains(id))
+                {
+                    e.SessionId = sessions[(n / 10) - 110];
+                }
+
+                expected.Add(e);
+            }
+
+            ApiCall call = crossSession
+                ? new EventBatchCall(new EventBatchRequest { Events = expected })
+                : new SessionEventBatchCall(request.Path.Split('/')[3], new SessionEventBatchRequest { Events = expected });
+            Assert.Equal(call.GetBodyUtf8(), Encoding.UTF8.GetBytes(request.Body));
+        }
+    }
+
+    [Fact]
+    public async Task Submit_CrossSessionBatchRefused_EachHalfSentWithItsEventsSessions()
+    {
+        // Arrange: one worker, held by the first batch while two other sessions queue a batch each; the merged
+        // cross-session batch is refused (400), its halves accepted.
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crossSessionRequests = 0;
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + SessionId(120) + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
+                ? new FakeResponse(400, "{\"statusCode\":400,\"message\":\"Invalid event\",\"success\":false}")
+                : FakeResponse.Ok();
+        };
+        var options = FastRetries();
+        options.MaxConcurrency = 1;
+        using var delivery = this.CreateDelivery(options);
+        var sessions = Enumerable.Range(120, 3).Select(SessionId).ToList();
+        delivery.Submit([.. sessions.Select(StartSession)]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+        var before = this.server.Requests.Count;
+        string? Own(int n) => n % 10 == 1 ? SessionId(999) : null;
+        SessionEventBatchCall Batch(int session, int count) => new(
+            sessions[session],
+            new SessionEventBatchRequest { Events = [.. Enumerable.Range((session + 120) * 10, count).Select(n => TestEvents.Rich(n, Own(n)))] });
+
+        // Act
+        delivery.Submit([Batch(0, 1)]);
+        await held.Task.WaitAsync(Bounded);
+        delivery.Submit([Batch(1, 3)]);
+        delivery.Submit([Batch(2, 2)]);
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the refused body and its two halves, each the old way (every event with its batch's session).
+        Assert.True(flushed);
+        var bodies = this.server.Requests.Skip(before).Where(r => r.Path == "/v1/events/batch").ToList();
+        Assert.Equal(3, bodies.Count);
+        var order = EventIds(bodies[0]).Select(id => int.Parse(id[^12..], CultureInfo.InvariantCulture)).ToList();
+        byte[] Body(int from, int count)
+        {
+            var events = order.GetRange(from, count).Select(n =>
+            {
+                var e = TestEvents.Rich(n, Own(n));
+                e.SessionId = sessions[(n / 10) - 120];
+                return e;
+            }).ToList();
+            return new EventBatchCall(new EventBatchRequest { Events = events }).GetBodyUtf8();
+        }
+
+        Assert.Equal(5, order.Count);
+        Assert.Equal([Body(0, 5), Body(0, 2), Body(2, 3)], bodies.Select(r => Encoding.UTF8.GetBytes(r.Body)));
+        Assert.Equal(1, delivery.SplitRequests);
+        Assert.Equal(6, delivery.DeliveredEvents);
+    }
+
+    [Fact]
     public async Task Submit_RefusedBatch_EachHalfSentAsTheBytesTheSerializerWritesForIt()
     {
         // Arrange: the first batch request is refused, the halves are accepted; the second half once after a 503.
