@@ -23,9 +23,8 @@ internal sealed class EncodingSink : IApiCallSink
         {
             if (call is SessionEventBatchCall batch)
             {
-                var (_, events, _, withSession, _) = EncodedEvents.EncodeRented(batch);
+                var (_, events, _, _) = EncodedEvents.EncodeSpliceable(batch, rent: true);
                 encoded.AddRange(events);
-                encoded.AddRange(withSession?.OfType<byte[]>() ?? []);
             }
         }
 

@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using HoneyHive.OtelBridge.Benchmarks.Baselines;
 using HoneyHive.OtelBridge.Benchmarks.Workloads;
 using HoneyHive.OtelBridge.Implementation.Activities;
 using HoneyHive.OtelBridge.Implementation.Api;
@@ -19,8 +20,11 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Exporter;
 /// (ten 10-span traces, chat or plain): what the exporter costs per span outside mapping. <c>ToSpanRecords</c>: the
 /// activities to span records. <c>AssembleAndMap</c>: the records through a new <see cref="TraceAssembler"/> (mapping
 /// included) into a sink that keeps the calls. <c>EncodeEventBatches</c>: delivery taking those calls (each event
-/// encoded once into an exact-size array, as delivery did before and still does with a <c>CallDelivered</c> handler);
-/// <c>EncodeEventBatchesRented</c>: into rented arrays given back afterwards (delivery without a handler, the exporter). <c>Deliver</c>: the calls through a <see cref="HoneyHiveDelivery"/> to the accept-all endpoint
+/// encoded once into an exact-size array, its session spliced in when written, as delivery does with a
+/// <c>CallDelivered</c> handler);
+/// <c>EncodeEventBatchesRented</c>: into rented arrays given back afterwards (delivery without a handler, the exporter),
+/// each event once with where its session is spliced; <c>_Before</c>: with a second array per event holding its JSON with
+/// the session (<see cref="EncodedEventsBefore"/>). <c>Deliver</c>: the calls through a <see cref="HoneyHiveDelivery"/> to the accept-all endpoint
 /// (encoding, batching, HTTP) and a flush. <c>SendSessionStart</c>: one <c>POST /v1/sessions</c> through the client
 /// (the per-request cost; a batch of 100 spans makes about 16 requests).
 /// </summary>
@@ -89,6 +93,10 @@ public class ExporterStageBenchmarks
 
     [BenchmarkCategory("chat")]
     [Benchmark]
+    public int Chat_EncodeEventBatchesRented_Before() => EncodeRentedBefore(this.chatCalls);
+
+    [BenchmarkCategory("chat")]
+    [Benchmark]
     public bool Chat_Deliver() => this.Deliver(this.chatCalls);
 
     [BenchmarkCategory("plain")]
@@ -106,6 +114,10 @@ public class ExporterStageBenchmarks
     [BenchmarkCategory("plain")]
     [Benchmark]
     public int Plain_EncodeEventBatchesRented() => EncodeRented(this.plainCalls);
+
+    [BenchmarkCategory("plain")]
+    [Benchmark]
+    public int Plain_EncodeEventBatchesRented_Before() => EncodeRentedBefore(this.plainCalls);
 
     [BenchmarkCategory("plain")]
     [Benchmark]
@@ -135,7 +147,7 @@ public class ExporterStageBenchmarks
             {
                 if (call is SessionEventBatchCall batch)
                 {
-                    events += EncodedEvents.Encode(batch).Events.Length;
+                    events += EncodedEvents.EncodeSpliceable(batch, rent: false).Events.Length;
                 }
             }
         }
@@ -143,7 +155,8 @@ public class ExporterStageBenchmarks
         return events;
     }
 
-    /// <summary>Encoded into rented arrays and given back (both JSONs of each event), as delivery does once a request is done.</summary>
+    /// <summary>Encoded into rented arrays and given back, as delivery does once a request is done: each event's JSON
+    /// once, and where the batch's <c>session_id</c> goes into it (spliced in when a cross-session body is written).</summary>
     private static int EncodeRented(List<ApiCall>[] traces)
     {
         var events = 0;
@@ -153,15 +166,36 @@ public class ExporterStageBenchmarks
             {
                 if (call is SessionEventBatchCall batch)
                 {
-                    var (_, encoded, _, withSession, _) = EncodedEvents.EncodeRented(batch);
+                    var (_, encoded, _, _) = EncodedEvents.EncodeSpliceable(batch, rent: true);
+                    events += encoded.Length;
+                    foreach (var json in encoded)
+                    {
+                        EventEncoder.RentedArrays.Return(json);
+                    }
+                }
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>As delivery did before (<see cref="EncodedEventsBefore"/>): both JSONs of each event, given back.</summary>
+    private static int EncodeRentedBefore(List<ApiCall>[] traces)
+    {
+        var events = 0;
+        foreach (var calls in traces)
+        {
+            foreach (var call in calls)
+            {
+                if (call is SessionEventBatchCall batch)
+                {
+                    var (_, encoded, _, withSession, _) = EncodedEventsBefore.EncodeRented(batch);
                     events += encoded.Length;
                     foreach (var json in encoded)
                     {
                         EventEncoder.RentedArrays.Return(json);
                     }
 
-                    // Mapped events carry no session_id, so each also has its JSON with the batch's (delivery gives
-                    // those back too); left out, the pool ran dry and every run allocated them anew (the 752 KB).
                     foreach (var json in withSession ?? [])
                     {
                         if (json is not null)

@@ -14,6 +14,9 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// </summary>
 internal static class EncodedEvents
 {
+    /// <summary>The longest <c>"session_id":"&lt;id&gt;"</c> written without an array (a UUID's is 51 bytes).</summary>
+    private const int MaxPlainPropertyBytes = 128;
+
     /// <summary>
     /// Encodes the events of a session event batch: a new call whose <see cref="SessionEventBatchCall.EncodedEvents"/>
     /// hold each event's JSON and whose events keep only their identity (<see cref="Identity"/>), so the
@@ -197,7 +200,9 @@ internal static class EncodedEvents
         var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
         byte[]? scratch = null;
         string? propertySession = null;
-        byte[]? property = null;
+        byte[]? propertyArray = null;
+        Span<byte> plainProperty = stackalloc byte[MaxPlainPropertyBytes];
+        var plainLength = 0;
         try
         {
             writer.WritePropertyName("events"u8);
@@ -213,11 +218,13 @@ internal static class EncodedEvents
                         ?? throw new InvalidOperationException("An event to write with its session has no session id.");
                     if (!string.Equals(session, propertySession, StringComparison.Ordinal))
                     {
-                        property = SessionSplice.Property(session);
+                        // A UUID is written as it is, without an array; another id through the writer, once a run.
                         propertySession = session;
+                        propertyArray = SessionSplice.TryWritePlainProperty(session, plainProperty, out plainLength) ? null : SessionSplice.Property(session);
                     }
 
-                    var needed = splice.SplicedLength(json.Length, property!.Length);
+                    ReadOnlySpan<byte> property = propertyArray ?? plainProperty[..plainLength];
+                    var needed = splice.SplicedLength(json.Length, property.Length);
                     if (scratch is null || scratch.Length < needed)
                     {
                         if (scratch is not null)

@@ -132,7 +132,10 @@ internal sealed class EventEncoder : IDisposable
         withSessionLength = 0;
         if (!splice.IsNone)
         {
-            var property = SessionSplice.Property(sessionId);
+            Span<byte> plain = stackalloc byte[128];
+            ReadOnlySpan<byte> property = SessionSplice.TryWritePlainProperty(sessionId, plain, out var plainLength)
+                ? plain[..plainLength]
+                : SessionSplice.Property(sessionId);
             withSessionLength = splice.SplicedLength(length, property.Length);
             withSession = rent ? RentedArrays.Rent(withSessionLength) : new byte[withSessionLength];
             splice.Write(json.AsSpan(0, length), property, withSession);

@@ -39,15 +39,8 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
         ArgumentNullException.ThrowIfNull(sessionId);
         if (IsPlain(sessionId))
         {
-            // A UUID (every derived session id) or another id the writer writes as it is: no writer needed.
             var property = new byte[PropertyStart.Length + sessionId.Length + 1];
-            PropertyStart.CopyTo(property);
-            for (var i = 0; i < sessionId.Length; i++)
-            {
-                property[PropertyStart.Length + i] = (byte)sessionId[i];
-            }
-
-            property[^1] = (byte)'"';
+            TryWritePlainProperty(sessionId, property, out _);
             return property;
         }
 
@@ -61,6 +54,33 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
         }
 
         return buffer.WrittenSpan[1..^1].ToArray();
+    }
+
+    /// <summary>
+    /// Writes the property <c>"session_id":"&lt;id&gt;"</c> when the writer writes the id as it is (a UUID, as every
+    /// derived session id is: ASCII letters, digits, '-', '_', '.') and it fits: no array needed.
+    /// </summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="written">The property's length.</param>
+    /// <returns>Whether it was written (false: use <see cref="Property"/>).</returns>
+    public static bool TryWritePlainProperty(string sessionId, Span<byte> destination, out int written)
+    {
+        written = PropertyStart.Length + sessionId.Length + 1;
+        if (written > destination.Length || !IsPlain(sessionId))
+        {
+            written = 0;
+            return false;
+        }
+
+        PropertyStart.CopyTo(destination);
+        for (var i = 0; i < sessionId.Length; i++)
+        {
+            destination[PropertyStart.Length + i] = (byte)sessionId[i];
+        }
+
+        destination[written - 1] = (byte)'"';
+        return true;
     }
 
     /// <summary>Gets the length of the spliced JSON.</summary>
