@@ -826,7 +826,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
             else
             {
-                call = taking.Parts.Count == 1 && ReferenceEquals(taking.Parts[0].Piece.Call, first)
+                call = taking.Parts.Count == 1 && ReferenceEquals(taking.Parts[0].Piece.Call, first) && !taking.Parts[0].Piece.SessionIdsKept
                     ? first
                     : new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = [.. taking.Events.Select(e => e.Event)] })
                     {
@@ -1248,9 +1248,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         private readonly bool rented = rented;
         private bool returned;
 
-        /// <summary>Gets the call; once <see cref="KeepSessionIds"/> was called, one whose body splices every event's
-        /// session in.</summary>
-        public ApiCall Call { get; private set; } = call;
+        /// <summary>Gets the call as it was queued (once <see cref="SessionIdsKept"/>, not what is sent: a body made
+        /// of it splices the events' session in, see <see cref="BatchBuilder.KeptSplices"/>).</summary>
+        public ApiCall Call { get; } = call;
 
         public int[]? EventSizes { get; } = eventSizes;
 
@@ -1292,15 +1292,6 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             this.SessionIdsKept = true;
-            var batch = (SessionEventBatchCall)this.Call;
-            this.Call = new SessionEventBatchCall(batch.SessionId, batch.Request)
-            {
-                EncodedEvents = batch.EncodedEvents,
-                EncodedLengths = batch.EncodedLengths,
-                SessionSplices = this.splices,
-                LogPosition = batch.LogPosition,
-                AcceptedTimestamp = batch.AcceptedTimestamp,
-            };
         }
 
         /// <summary>Returns the rented arrays of the events to the pool (once; the call must not be written again).</summary>
@@ -1335,7 +1326,6 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 {
                     EncodedEvents = encoded,
                     EncodedLengths = lengths,
-                    SessionSplices = this.SessionIdsKept ? splices : null,
                     LogPosition = batch.LogPosition,
                     AcceptedTimestamp = batch.AcceptedTimestamp,
                 };
