@@ -530,11 +530,16 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal(1, delivery.CrossSessionBatches);
     }
 
-    [Fact]
-    public async Task Submit_CrossSessionBatchKeyRejected_RequeuedEventsCarryTheirSessionInEveryLaterBody()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public async Task Submit_CrossSessionBatchKeyRejected_RequeuedEventsCarryTheirSessionInEveryLaterBody(int laterEvents)
     {
         // Arrange: one worker, held by the first batch while two other sessions queue a batch each (merged into one
         // cross-session batch, which the API refuses as a rejected key); while paused, each queues one more batch.
+        // With 3 later events the next request is one session's refused events and 2 of its later ones (its later
+        // batch split); with 1, one session's 3 and 1 of the other's refused events (the refused piece split, its rest
+        // going out with that session's later event).
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var crossSessionRequests = 0;
@@ -571,8 +576,8 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         delivery.Submit([Batch(2, 0, 2)]);
         hold.SetResult();
         await WaitUntilAsync(() => delivery.IsPaused);
-        delivery.Submit([Batch(1, 2, 3)]);
-        delivery.Submit([Batch(2, 2, 3)]);
+        delivery.Submit([Batch(1, 2, laterEvents)]);
+        delivery.Submit([Batch(2, 2, laterEvents)]);
         var flushed = await delivery.FlushAsync(Bounded);
 
         // Assert: the refused batch's events carry their session in every later body (the other one of event 1111 and
@@ -584,8 +589,8 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         var kept = EventIds(requests[refused]).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(4, kept.Count);
         var later = requests.Skip(refused + 1).ToList();
-        Assert.Equal(10, later.Sum(r => EventIds(r).Count));
-        Assert.Equal(10, later.SelectMany(EventIds).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(4 + (2 * laterEvents), later.Sum(r => EventIds(r).Count));
+        Assert.Equal(4 + (2 * laterEvents), later.SelectMany(EventIds).Distinct(StringComparer.Ordinal).Count());
         Assert.Contains(later, r => r.Path != "/v1/events/batch" && EventIds(r).Any(kept.Contains) && !EventIds(r).All(kept.Contains));
         foreach (var request in later)
         {
