@@ -80,8 +80,11 @@ internal sealed class ServeSettings
     /// <summary>Gets the requests to the API in flight at once by default (<c>--max-concurrent-requests</c>).</summary>
     /// <remarks>More than the in-app exporter's 4: a receiver is a gateway for many services, and with 4 the requests'
     /// round trips, not the CPU, limited the load run (delivery fell behind, the front doors refused and held spans
-    /// grew). 10 is the Collector's <c>sending_queue.num_consumers</c> default.</remarks>
-    internal static int DefaultMaxConcurrentRequests => 10;
+    /// grew). 16: once each event was encoded once and off the ordered submission (issue 7, fourth pass), the mappers
+    /// outran 10 round trips at a time and delivery's queue filled again (refusals during saturation, peak RSS 430–586
+    /// MiB, GC threads 14–17 % of serve's CPU); with 16 the load run sustained 26–30k spans/s with none of that (24
+    /// gave no more). The Collector's <c>sending_queue.num_consumers</c> default is 10.</remarks>
+    internal static int DefaultMaxConcurrentRequests => 16;
 
     /// <summary>Gets the receiver's attempts per call before a retryable failure is given up (counted and logged).</summary>
     internal static int DefaultMaxAttempts => 30;
