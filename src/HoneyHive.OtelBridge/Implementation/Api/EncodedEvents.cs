@@ -14,9 +14,6 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// </summary>
 internal static class EncodedEvents
 {
-    /// <summary>The longest <c>"session_id":"&lt;id&gt;"</c> written without an array (a UUID's is 51 bytes).</summary>
-    private const int MaxPlainPropertyBytes = 128;
-
     /// <summary>
     /// Encodes the events of a session event batch: a new call whose <see cref="SessionEventBatchCall.EncodedEvents"/>
     /// hold each event's JSON and whose events keep only their identity (<see cref="Identity"/>), so the
@@ -59,43 +56,23 @@ internal static class EncodedEvents
     /// </returns>
     public static (SessionEventBatchCall Call, byte[][] Events, int[] Lengths, byte[]?[]? WithSession, int[]? WithSessionLengths) Encode(SessionEventBatchCall batch, bool rent)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.EncodedEvents is not null)
-        {
-            throw new ArgumentException("The batch is encoded already.", nameof(batch));
-        }
-
-        var events = batch.Request.Events;
-        var encoded = new byte[events.Count][];
-        var lengths = new int[events.Count];
-        var identities = new List<EventRequest>(events.Count);
+        // Each event written once; its JSON with the batch's session spliced from it, as a cross-session body gets it.
+        var (call, encoded, lengths, splices) = EncodeSpliceable(batch, rent);
         byte[]?[]? withSession = null;
         int[]? withSessionLengths = null;
-        using (var encoder = new EventEncoder())
+        if (splices is not null)
         {
+            withSession = new byte[encoded.Length][];
+            withSessionLengths = new int[encoded.Length];
             for (var i = 0; i < encoded.Length; i++)
             {
-                var request = events[i];
-                encoded[i] = encoder.Encode(request, batch.SessionId, rent, out lengths[i], out var json, out var jsonLength);
-                if (json is not null)
+                if (!splices[i].IsNone)
                 {
-                    withSession ??= new byte[events.Count][];
-                    withSessionLengths ??= new int[events.Count];
-                    withSession[i] = json;
-                    withSessionLengths[i] = jsonLength;
+                    withSession[i] = EventEncoder.WithSession(encoded[i].AsSpan(0, lengths[i]), splices[i], batch.SessionId, rent, out withSessionLengths[i]);
                 }
-
-                identities.Add(Identity(request));
             }
         }
 
-        var call = new SessionEventBatchCall(batch.SessionId, new SessionEventBatchRequest { Events = identities })
-        {
-            EncodedEvents = encoded,
-            EncodedLengths = rent ? lengths : null,
-            LogPosition = batch.LogPosition,
-            AcceptedTimestamp = batch.AcceptedTimestamp,
-        };
         return (call, encoded, lengths, withSession, withSessionLengths);
     }
 
@@ -200,9 +177,8 @@ internal static class EncodedEvents
         var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
         byte[]? scratch = null;
         string? propertySession = null;
-        byte[]? propertyArray = null;
-        Span<byte> plainProperty = stackalloc byte[MaxPlainPropertyBytes];
-        var plainLength = 0;
+        Span<byte> plainProperty = stackalloc byte[SessionSplice.MaxPlainPropertyBytes];
+        ReadOnlySpan<byte> property = plainProperty[..0];
         try
         {
             writer.WritePropertyName("events"u8);
@@ -220,10 +196,9 @@ internal static class EncodedEvents
                     {
                         // A UUID is written as it is, without an array; another id through the writer, once a run.
                         propertySession = session;
-                        propertyArray = SessionSplice.TryWritePlainProperty(session, plainProperty, out plainLength) ? null : SessionSplice.Property(session);
+                        property = SessionSplice.Property(session, plainProperty);
                     }
 
-                    ReadOnlySpan<byte> property = propertyArray ?? plainProperty[..plainLength];
                     var needed = splice.SplicedLength(json.Length, property.Length);
                     if (scratch is null || scratch.Length < needed)
                     {

@@ -83,32 +83,34 @@ internal sealed class EventEncoder : IDisposable
     /// <returns>The array holding its compact JSON.</returns>
     public byte[] Encode(EventRequest request, string? sessionId, bool rent, out int length)
     {
-        var own = sessionId is null ? null : request.SessionId;
         if (sessionId is not null)
         {
-            request.SessionId = sessionId;
-        }
-
-        try
-        {
-            var json = this.Write(request);
-            length = json.Length;
-            if (!rent)
+            // Through the splice, as delivery's cross-session bodies get it: the event is written once, as it is.
+            var json = this.Encode(request, sessionId, rent, out length, out var withSession, out var withSessionLength);
+            if (withSession is null)
             {
-                return json.ToArray();
+                return json;
             }
 
-            var rented = RentedArrays.Rent(json.Length);
-            json.CopyTo(rented);
-            return rented;
+            if (rent)
+            {
+                RentedArrays.Return(json);
+            }
+
+            length = withSessionLength;
+            return withSession;
+        }
+
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            EventJsonWriter.Write(this.writer, request, out _, out _, out _);
+            this.writer.Flush();
+            length = this.buffer.WrittenSpan.Length;
+            return Copy(this.buffer.WrittenSpan, rent);
         }
         finally
         {
-            if (sessionId is not null)
-            {
-                request.SessionId = own;
-            }
-
             this.Clear();
         }
     }
@@ -132,16 +134,30 @@ internal sealed class EventEncoder : IDisposable
         withSessionLength = 0;
         if (!splice.IsNone)
         {
-            Span<byte> plain = stackalloc byte[128];
-            ReadOnlySpan<byte> property = SessionSplice.TryWritePlainProperty(sessionId, plain, out var plainLength)
-                ? plain[..plainLength]
-                : SessionSplice.Property(sessionId);
-            withSessionLength = splice.SplicedLength(length, property.Length);
-            withSession = rent ? RentedArrays.Rent(withSessionLength) : new byte[withSessionLength];
-            splice.Write(json.AsSpan(0, length), property, withSession);
+            withSession = WithSession(json.AsSpan(0, length), splice, sessionId, rent, out withSessionLength);
         }
 
         return json;
+    }
+
+    /// <summary>
+    /// An event's JSON with <paramref name="sessionId"/> spliced in where <paramref name="splice"/> says (see
+    /// <see cref="EncodeSpliceable"/>), in a new array of its own (exact-size, or rented from <see cref="RentedArrays"/>).
+    /// </summary>
+    /// <param name="json">The event's JSON.</param>
+    /// <param name="splice">Where the session goes (not none).</param>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="rent">Whether the array is rented (longer than the JSON).</param>
+    /// <param name="length">The length of the spliced JSON, from the start of the array.</param>
+    /// <returns>The array holding the spliced JSON.</returns>
+    public static byte[] WithSession(ReadOnlySpan<byte> json, SessionSplice splice, string sessionId, bool rent, out int length)
+    {
+        Span<byte> plain = stackalloc byte[SessionSplice.MaxPlainPropertyBytes];
+        var property = SessionSplice.Property(sessionId, plain);
+        length = splice.SplicedLength(json.Length, property.Length);
+        var spliced = rent ? RentedArrays.Rent(length) : new byte[length];
+        splice.Write(json, property, spliced);
+        return spliced;
     }
 
     /// <summary>
@@ -163,10 +179,8 @@ internal sealed class EventEncoder : IDisposable
         {
             EventJsonWriter.Write(this.writer, request, out var slot, out var end, out var before, out var after);
             this.writer.Flush();
-            var json = this.buffer.WrittenSpan;
-            length = json.Length;
-            var first = rent ? RentedArrays.Rent(length) : new byte[length];
-            json.CopyTo(first);
+            length = this.buffer.WrittenSpan.Length;
+            var first = Copy(this.buffer.WrittenSpan, rent);
 
             var own = request.SessionId;
             splice = string.Equals(own, sessionId, StringComparison.Ordinal)
@@ -189,11 +203,17 @@ internal sealed class EventEncoder : IDisposable
         this.buffer.Dispose();
     }
 
-    private ReadOnlySpan<byte> Write(EventRequest request)
+    /// <summary>The JSON in an exact-size array, or in one rented from <see cref="RentedArrays"/>.</summary>
+    private static byte[] Copy(ReadOnlySpan<byte> json, bool rent)
     {
-        EventJsonWriter.Write(this.writer, request, out _, out _, out _);
-        this.writer.Flush();
-        return this.buffer.WrittenSpan;
+        if (!rent)
+        {
+            return json.ToArray();
+        }
+
+        var rented = RentedArrays.Rent(json.Length);
+        json.CopyTo(rented);
+        return rented;
     }
 
     private void Clear()

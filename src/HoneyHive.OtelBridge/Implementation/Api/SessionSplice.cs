@@ -24,6 +24,10 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
     /// <summary>The bytes of <c>"session_id":"</c>.</summary>
     private static ReadOnlySpan<byte> PropertyStart => "\"session_id\":\""u8;
 
+    /// <summary>The longest property <see cref="Property(string, Span{byte})"/> writes without an array (a UUID's is 51
+    /// bytes).</summary>
+    public const int MaxPlainPropertyBytes = 128;
+
     /// <summary>Gets a value indicating whether there is nothing to splice (the JSON has the session already).</summary>
     public bool IsNone => this.Offset == 0;
 
@@ -57,13 +61,24 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
     }
 
     /// <summary>
+    /// Gets the property <c>"session_id":"&lt;id&gt;"</c> (as <see cref="Property(string)"/>): written into
+    /// <paramref name="plainBuffer"/> when the id is written as it is and fits (<see cref="TryWritePlainProperty"/>,
+    /// no array), otherwise a new array.
+    /// </summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="plainBuffer">Where a plain id's property is written (<see cref="MaxPlainPropertyBytes"/> long).</param>
+    /// <returns>The property's bytes.</returns>
+    public static ReadOnlySpan<byte> Property(string sessionId, Span<byte> plainBuffer) =>
+        TryWritePlainProperty(sessionId, plainBuffer, out var written) ? plainBuffer[..written] : Property(sessionId);
+
+    /// <summary>
     /// Writes the property <c>"session_id":"&lt;id&gt;"</c> when the writer writes the id as it is (a UUID, as every
     /// derived session id is: ASCII letters, digits, '-', '_', '.') and it fits: no array needed.
     /// </summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="destination">Where to write.</param>
     /// <param name="written">The property's length.</param>
-    /// <returns>Whether it was written (false: use <see cref="Property"/>).</returns>
+    /// <returns>Whether it was written (false: use <see cref="Property(string)"/>).</returns>
     public static bool TryWritePlainProperty(string sessionId, Span<byte> destination, out int written)
     {
         written = PropertyStart.Length + sessionId.Length + 1;
@@ -85,14 +100,14 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
 
     /// <summary>Gets the length of the spliced JSON.</summary>
     /// <param name="jsonLength">The length of the event's JSON.</param>
-    /// <param name="propertyLength">The length of the property (<see cref="Property"/>).</param>
+    /// <param name="propertyLength">The length of the property (<see cref="Property(string)"/>).</param>
     /// <returns>The length.</returns>
     public int SplicedLength(int jsonLength, int propertyLength) =>
         jsonLength - this.Cut + propertyLength + (this.CommaBefore ? 1 : 0) + (this.CommaAfter ? 1 : 0);
 
     /// <summary>Writes the event's JSON with the property spliced in.</summary>
     /// <param name="json">The event's JSON.</param>
-    /// <param name="property">The property (<see cref="Property"/>).</param>
+    /// <param name="property">The property (<see cref="Property(string)"/>).</param>
     /// <param name="destination">Where to write, at least <see cref="SplicedLength"/> long.</param>
     /// <returns>The number of bytes written.</returns>
     public int Write(ReadOnlySpan<byte> json, ReadOnlySpan<byte> property, Span<byte> destination)
