@@ -1192,7 +1192,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// <summary>Adds event <paramref name="index"/> of a queued session event batch if it fits.</summary>
         public bool TryAdd(string sessionId, QueuedCall piece, int index)
         {
-            var cost = piece.EventSizes![index] + 1 + (this.crossSession ? SessionIdFieldBytes : 0);
+            var cost = piece.EncodedLength(index) + 1 + (this.crossSession ? SessionIdFieldBytes : 0);
             if (this.Events.Count > 0 && (this.Events.Count >= options.MaxEventsPerBatch || this.bytes + cost > options.MaxBatchBytes))
             {
                 return false;
@@ -1231,13 +1231,13 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     /// <summary>
     /// A queued call. A session event batch is queued encoded: each event's JSON once, in an array rented from the
     /// encoder's pool (<see cref="EventEncoder.RentedArrays"/>) (the call's <see cref="SessionEventBatchCall.EncodedEvents"/> and
-    /// <see cref="SessionEventBatchCall.EncodedLengths"/>; the events keep only their identity), its size as measured
-    /// then, and, for an event whose own <c>session_id</c> is not the batch's (every mapped event: they have none),
+    /// <see cref="SessionEventBatchCall.EncodedLengths"/>, a length that is also its size for <c>MaxBatchBytes</c>; the events
+    /// keep only their identity), and, for an event whose own <c>session_id</c> is not the batch's (every mapped event: they have none),
     /// where the batch's goes into its JSON (<see cref="SessionSplice"/>): a cross-session body splices it in as it is
     /// written, so no second JSON is queued. <see cref="ReturnRented"/> gives the arrays back once the events are done
     /// with.
     /// </summary>
-    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? lengths, int[]? eventSizes, SessionSplice[]? splices, bool rented)
+    private sealed class QueuedCall(ApiCall call, byte[][]? encoded, int[]? lengths, SessionSplice[]? splices, bool rented)
     {
         /// <summary>The bytes of <c>{"events":[]}</c>.</summary>
         public const int BatchEnvelopeBytes = 13;
@@ -1252,8 +1252,6 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// of it splices the events' session in, see <see cref="BatchBuilder.KeptSplices"/>).</summary>
         public ApiCall Call { get; } = call;
 
-        public int[]? EventSizes { get; } = eventSizes;
-
         /// <summary>Gets a value indicating whether the events went out in a cross-session batch: every later body of
         /// theirs carries their <c>session_id</c> (spliced in).</summary>
         public bool SessionIdsKept { get; private set; }
@@ -1262,12 +1260,12 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             if (call is not SessionEventBatchCall batch)
             {
-                return new QueuedCall(call, null, null, null, null, rented: false);
+                return new QueuedCall(call, null, null, null, rented: false);
             }
 
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
             var (queued, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent);
-            return new QueuedCall(queued, encoded, lengths, [.. lengths], splices, rent);
+            return new QueuedCall(queued, encoded, lengths, splices, rent);
         }
 
         /// <summary>Gets the array holding the JSON of an event of a session event batch (the array behind the call's
@@ -1286,12 +1284,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         /// </summary>
         public void KeepSessionIds()
         {
-            if (this.splices is null || this.SessionIdsKept)
+            if (this.splices is not null)
             {
-                return;
+                this.SessionIdsKept = true;
             }
-
-            this.SessionIdsKept = true;
         }
 
         /// <summary>Returns the rented arrays of the events to the pool (once; the call must not be written again).</summary>
@@ -1329,7 +1325,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     LogPosition = batch.LogPosition,
                     AcceptedTimestamp = batch.AcceptedTimestamp,
                 };
-                return new QueuedCall(part, encoded, lengths, this.EventSizes![range], splices, this.rented) { SessionIdsKept = this.SessionIdsKept };
+                return new QueuedCall(part, encoded, lengths, splices, this.rented) { SessionIdsKept = this.SessionIdsKept };
             }
 
             return (Part(..count), Part(count..));
