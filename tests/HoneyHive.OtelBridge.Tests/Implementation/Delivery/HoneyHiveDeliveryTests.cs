@@ -364,18 +364,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public async Task Submit_HeadBatchesOfManyCreatedSessions_MergedIntoOneCrossSessionBatch()
     {
         // Arrange: one worker, held by the first batch while the others queue up behind it.
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async request =>
-        {
-            if (request.Path == "/v1/sessions/" + SessionId(50) + "/events/batch")
-            {
-                held.TrySetResult();
-                await hold.Task.WaitAsync(Bounded);
-            }
-
-            return FakeResponse.Ok();
-        };
+        var (hold, held) = this.HoldBatchesOf(SessionId(50));
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
         var sessions = Enumerable.Range(50, 20).Select(SessionId).ToList();
         foreach (var sessionId in sessions)
@@ -417,18 +406,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public async Task Submit_CrossSessionBatch_BodyIsTheBytesTheSerializerWritesForTheEventsWithTheirSession(bool eventsCarryTheirSession)
     {
         // Arrange: one worker, held by the first batch while the others queue up behind it.
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async request =>
-        {
-            if (request.Path == "/v1/sessions/" + SessionId(80) + "/events/batch")
-            {
-                held.TrySetResult();
-                await hold.Task.WaitAsync(Bounded);
-            }
-
-            return FakeResponse.Ok();
-        };
+        var (hold, held) = this.HoldBatchesOf(SessionId(80));
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
         var sessions = Enumerable.Range(80, 4).Select(SessionId).ToList();
         delivery.Submit([.. sessions.Select(StartSession)]);
@@ -474,18 +452,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     {
         // Arrange: one worker, held by the first batch while the others queue up behind it; the events have no session,
         // their batch's, or (one) another one of their own.
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async request =>
-        {
-            if (request.Path == "/v1/sessions/" + SessionId(100) + "/events/batch")
-            {
-                held.TrySetResult();
-                await hold.Task.WaitAsync(Bounded);
-            }
-
-            return FakeResponse.Ok();
-        };
+        var (hold, held) = this.HoldBatchesOf(SessionId(100));
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
         var sessions = Enumerable.Range(100, 3).Select(SessionId).ToList();
         delivery.Submit([.. sessions.Select(StartSession)]);
@@ -540,21 +507,11 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         // With 3 later events the next request is one session's refused events and 2 of its later ones (its later
         // batch split); with 1, one session's 3 and 1 of the other's refused events (the refused piece split, its rest
         // going out with that session's later event).
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var crossSessionRequests = 0;
-        this.server.Respond = async request =>
-        {
-            if (request.Path == "/v1/sessions/" + SessionId(110) + "/events/batch")
-            {
-                held.TrySetResult();
-                await hold.Task.WaitAsync(Bounded);
-            }
-
-            return request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
+        var (hold, held) = this.HoldBatchesOf(SessionId(110), request =>
+            request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
                 ? new FakeResponse(401, "{\"statusCode\":401,\"message\":\"Unauthorized\"}")
-                : FakeResponse.Ok();
-        };
+                : FakeResponse.Ok());
         var options = FastRetries();
         options.MaxConcurrency = 1;
         options.MaxEventsPerBatch = 4;
@@ -620,21 +577,11 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     {
         // Arrange: one worker, held by the first batch while two other sessions queue a batch each; the merged
         // cross-session batch is refused (400), its halves accepted.
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var crossSessionRequests = 0;
-        this.server.Respond = async request =>
-        {
-            if (request.Path == "/v1/sessions/" + SessionId(120) + "/events/batch")
-            {
-                held.TrySetResult();
-                await hold.Task.WaitAsync(Bounded);
-            }
-
-            return request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
+        var (hold, held) = this.HoldBatchesOf(SessionId(120), request =>
+            request.Path == "/v1/events/batch" && Interlocked.Increment(ref crossSessionRequests) == 1
                 ? new FakeResponse(400, "{\"statusCode\":400,\"message\":\"Invalid event\",\"success\":false}")
-                : FakeResponse.Ok();
-        };
+                : FakeResponse.Ok());
         var options = FastRetries();
         options.MaxConcurrency = 1;
         using var delivery = this.CreateDelivery(options);
@@ -1024,17 +971,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         }
 
         // Assert
-        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var request in this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)))
-        {
-            using var body = System.Text.Json.JsonDocument.Parse(request.Body);
-            foreach (var e in body.RootElement.GetProperty("events").EnumerateArray())
-            {
-                sent.Add(e.GetProperty("event_id").GetString()!, e.GetRawText());
-            }
-        }
-
-        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), sent.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), this.SentEventsById().OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -1099,6 +1036,35 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         // Assert: the queued events were in rented arrays (longer than their JSON, lengths kept beside them), every
         // event went out as its own bytes, and the handler was told of each.
         Assert.NotNull(queuedFirst!.EncodedLengths);
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), this.SentEventsById().OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Count, Volatile.Read(ref reported));
+    }
+
+    /// <summary>
+    /// Makes the API hold the event batches of <paramref name="sessionId"/> until <c>Hold</c> is completed
+    /// (<c>Held</c> completes when the first arrives) and answer every request with <paramref name="answer"/>'s
+    /// response (default 200).
+    /// </summary>
+    private (TaskCompletionSource Hold, TaskCompletionSource Held) HoldBatchesOf(string sessionId, Func<RecordedRequest, FakeResponse>? answer = null)
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions/" + sessionId + "/events/batch")
+            {
+                held.TrySetResult();
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return answer?.Invoke(request) ?? FakeResponse.Ok();
+        };
+        return (hold, held);
+    }
+
+    /// <summary>Every event the API received in a batch request, its JSON by its <c>event_id</c> (an id sent twice throws).</summary>
+    private Dictionary<string, string> SentEventsById()
+    {
         var sent = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var request in this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)))
         {
@@ -1109,8 +1075,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), sent.OrderBy(p => p.Key, StringComparer.Ordinal));
-        Assert.Equal(expected.Count, Volatile.Read(ref reported));
+        return sent;
     }
 
     private static HoneyHiveDeliveryOptions FastRetries() => new()
