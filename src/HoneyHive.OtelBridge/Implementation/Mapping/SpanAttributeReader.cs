@@ -46,13 +46,17 @@ internal sealed class SpanAttributeReader
     // Bit set for each key's first 4 and first 8 characters (see BeginningBit).
     private readonly ulong beginnings;
 
+    // An entry array given back by a released reader of this thread (see Release).
+    [ThreadStatic]
+    private static Entry[]? spareEntries;
+
     // Where the last text comparison found a key (prefix scans ask for the key they just returned).
     private int lastFound = -1;
 
     public SpanAttributeReader(IReadOnlyList<KeyValuePair<string, object?>> attributes, AttributeJson json)
     {
         this.Json = json;
-        this.entries = attributes.Count == 0 ? [] : new Entry[attributes.Count];
+        this.entries = TakeEntries(attributes.Count);
         if (attributes.Count > IndexThreshold)
         {
             this.index = new Dictionary<string, int>(attributes.Count, StringComparer.Ordinal);
@@ -96,6 +100,24 @@ internal sealed class SpanAttributeReader
     }
 
     public AttributeJson Json { get; }
+
+    /// <summary>
+    /// Lets the next reader made on this thread reuse this one's entry array (a span's attributes are read by one
+    /// reader at a time, and the array is most of what a reader costs). The reader must not be used afterwards.
+    /// </summary>
+    public void Release()
+    {
+        if (this.entries.Length == 0)
+        {
+            return;
+        }
+
+        Array.Clear(this.entries, 0, this.count);
+        if (spareEntries is null || spareEntries.Length < this.entries.Length)
+        {
+            spareEntries = this.entries;
+        }
+    }
 
     public bool Has(string key) => this.IndexOf(key) >= 0;
 
@@ -401,6 +423,23 @@ internal sealed class SpanAttributeReader
                 return false;
             }
         }
+    }
+
+    private static Entry[] TakeEntries(int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var spare = spareEntries;
+        if (spare is not null && spare.Length >= count)
+        {
+            spareEntries = null;
+            return spare;
+        }
+
+        return new Entry[count];
     }
 
     private struct Entry

@@ -17,6 +17,9 @@ internal static class SpanMapper
 {
     private static readonly string[] MessageEventRoles = ["system", "user", "assistant", "tool"];
 
+    [ThreadStatic]
+    private static Buckets? spareBuckets;
+
     /// <summary>
     /// Token counts and response facts: source attributes (first present wins) → metadata key, with the
     /// sources' presence mask so that a row none of whose sources is present costs no lookup.
@@ -50,7 +53,7 @@ internal static class SpanMapper
     ];
 
     /// <summary>HoneyHive SDK attributes: the whole-object key, the flattened keys' prefix, and where they go.</summary>
-    private static readonly (string Key, string Prefix, Func<Buckets, JsonObject> Target)[] BucketMap =
+    private static readonly (string Key, string Prefix, Func<Buckets, JsonFields> Target)[] BucketMap =
     [
         ("honeyhive_inputs", "honeyhive_inputs.", b => b.Inputs),
         ("honeyhive_outputs", "honeyhive_outputs.", b => b.Outputs),
@@ -67,9 +70,42 @@ internal static class SpanMapper
     /// <returns>The HoneyHive fields.</returns>
     public static MappedSpan Map(SpanRecord span, MappingOptions options)
     {
+        // The fields' lists and the reader's entries are the thread's, reused span after span (a nested call, which
+        // does not happen, would make its own).
+        var b = spareBuckets ?? new Buckets();
+        spareBuckets = null;
         var json = new AttributeJson(options);
         var reader = new SpanAttributeReader(span.Attributes, json);
-        var b = new Buckets();
+        try
+        {
+            return Map(span, options, b, json, reader);
+        }
+        finally
+        {
+            reader.Release();
+            b.Clear();
+            spareBuckets = b;
+        }
+    }
+
+    /// <summary>
+    /// The session name a span asks for (<c>honeyhive.session_name</c> on the span, then on its
+    /// resource), read exactly as <see cref="Map(SpanRecord, MappingOptions)"/> reads it, without mapping the rest of the span.
+    /// </summary>
+    /// <param name="span">The span.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The name, or <see langword="null"/>.</returns>
+    public static string? SessionName(SpanRecord span, MappingOptions options)
+    {
+        var json = new AttributeJson(options);
+        var reader = new SpanAttributeReader(span.Attributes, json);
+        var name = reader.TakeText("honeyhive.session_name") ?? ResourceText(span, "honeyhive.session_name", json);
+        reader.Release();
+        return name;
+    }
+
+    private static MappedSpan Map(SpanRecord span, MappingOptions options, Buckets b, AttributeJson json, SpanAttributeReader reader)
+    {
         // Events already mapped into a field (compared as records, as before); none without events.
         var usedEvents = span.Events.Count > 0 ? new HashSet<SpanEventRecord>() : null;
 
@@ -146,29 +182,15 @@ internal static class SpanMapper
             StartTime = span.StartTimeUnixNano / 1_000_000,
             EndTime = span.EndTimeUnixNano / 1_000_000,
             Duration = Math.Max(0, span.EndTimeUnixNano - span.StartTimeUnixNano) / 1_000_000.0,
-            Config = b.Config,
-            Inputs = b.Inputs,
-            Outputs = b.Outputs,
-            Metadata = b.Metadata,
-            Metrics = b.Metrics,
-            Feedback = b.Feedback,
-            UserProperties = b.UserProperties,
+            Config = b.Config.ToJsonObject(),
+            Inputs = b.Inputs.ToJsonObject(),
+            Outputs = b.Outputs.ToJsonObject(),
+            Metadata = b.Metadata.ToJsonObject(),
+            Metrics = b.Metrics.ToJsonObject(),
+            Feedback = b.Feedback.ToJsonObject(),
+            UserProperties = b.UserProperties.ToJsonObject(),
             Error = error,
         };
-    }
-
-    /// <summary>
-    /// The session name a span asks for (<c>honeyhive.session_name</c> on the span, then on its
-    /// resource), read exactly as <see cref="Map"/> reads it, without mapping the rest of the span.
-    /// </summary>
-    /// <param name="span">The span.</param>
-    /// <param name="options">The options.</param>
-    /// <returns>The name, or <see langword="null"/>.</returns>
-    public static string? SessionName(SpanRecord span, MappingOptions options)
-    {
-        var json = new AttributeJson(options);
-        return new SpanAttributeReader(span.Attributes, json).TakeText("honeyhive.session_name")
-            ?? ResourceText(span, "honeyhive.session_name", json);
     }
 
     private static void ReadConfig(SpanAttributeReader reader, Buckets b)
@@ -683,7 +705,7 @@ internal static class SpanMapper
         return null;
     }
 
-    private static void MergeValue(JsonObject target, string name, JsonNode? value)
+    private static void MergeValue(JsonFields target, string name, JsonNode? value)
     {
         if (value is JsonObject obj)
         {
@@ -700,18 +722,29 @@ internal static class SpanMapper
 
     private sealed class Buckets
     {
-        public JsonObject Config { get; } = [];
+        public JsonFields Config { get; } = new();
 
-        public JsonObject Inputs { get; } = [];
+        public JsonFields Inputs { get; } = new();
 
-        public JsonObject Outputs { get; } = [];
+        public JsonFields Outputs { get; } = new();
 
-        public JsonObject Metadata { get; } = [];
+        public JsonFields Metadata { get; } = new();
 
-        public JsonObject Metrics { get; } = [];
+        public JsonFields Metrics { get; } = new();
 
-        public JsonObject Feedback { get; } = [];
+        public JsonFields Feedback { get; } = new();
 
-        public JsonObject UserProperties { get; } = [];
+        public JsonFields UserProperties { get; } = new();
+
+        public void Clear()
+        {
+            this.Config.Clear();
+            this.Inputs.Clear();
+            this.Outputs.Clear();
+            this.Metadata.Clear();
+            this.Metrics.Clear();
+            this.Feedback.Clear();
+            this.UserProperties.Clear();
+        }
     }
 }

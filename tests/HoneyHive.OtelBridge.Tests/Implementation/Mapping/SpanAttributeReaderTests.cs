@@ -210,4 +210,27 @@ public sealed class SpanAttributeReaderTests
         Assert.True(present);
         Assert.False(absent);
     }
+
+    [Fact]
+    public void Release_NextReaderOnThread_ReadsItsOwnAttributesOnly()
+    {
+        // Arrange: a reader of a larger span gives back its entries; the next (smaller) span's reader reuses them.
+        var json = new AttributeJson(MappingOptions.Default);
+        var large = new SpanAttributeReader([new("a", 1L), new("b", 2L), new("c", 3L)], json);
+        large.Release();
+        var small = new SpanAttributeReader([new("x", "y")], json);
+
+        // Act
+        var remaining = new List<KeyValuePair<string, object?>>();
+        foreach (var pair in small.Remaining())
+        {
+            remaining.Add(pair);
+        }
+
+        var stale = small.Has("a") || small.Has("b") || small.Has("c");
+
+        // Assert
+        Assert.Equal([new KeyValuePair<string, object?>("x", "y")], remaining);
+        Assert.False(stale);
+    }
 }
