@@ -51,16 +51,21 @@ internal sealed class OtlpConversionBuilder
     /// <param name="parentSpanIdLength">The length of its parent span id.</param>
     /// <param name="startTimeUnixNano">Its start time.</param>
     /// <param name="attributeCount">Its number of attributes.</param>
+    /// <param name="ids">The span's ids, when it is taken.</param>
     /// <returns><see langword="true"/> when the span is to be converted and added.</returns>
-    public bool TryTake(int r, int s, int i, ReadOnlySpan<byte> traceId, ReadOnlySpan<byte> spanId, int parentSpanIdLength, ulong startTimeUnixNano, int attributeCount)
+    public bool TryTake(int r, int s, int i, ReadOnlySpan<byte> traceId, ReadOnlySpan<byte> spanId, int parentSpanIdLength, ulong startTimeUnixNano, int attributeCount, out (ActivityTraceId TraceId, ActivitySpanId SpanId) ids)
     {
+        ids = default;
         var reason = this.spans.Count >= this.limits.MaxSpans
             ? string.Create(CultureInfo.InvariantCulture, $"past the limit of {this.limits.MaxSpans} spans per request")
             : this.Validate(traceId, spanId, parentSpanIdLength, startTimeUnixNano, attributeCount);
-        if (reason is null && this.seen is not null
-            && !this.seen.Add((ActivityTraceId.CreateFromBytes(traceId), ActivitySpanId.CreateFromBytes(spanId))))
+        if (reason is null)
         {
-            reason = "duplicate span_id in this request (the first is kept)";
+            ids = (ActivityTraceId.CreateFromBytes(traceId), ActivitySpanId.CreateFromBytes(spanId));
+            if (this.seen is not null && !this.seen.Add(ids))
+            {
+                reason = "duplicate span_id in this request (the first is kept)";
+            }
         }
 
         if (reason is null)

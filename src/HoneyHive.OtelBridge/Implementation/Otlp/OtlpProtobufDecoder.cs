@@ -345,6 +345,18 @@ internal static class OtlpProtobufDecoder
     // Varints of at most ten bytes; bits past the 64th are dropped, as Google.Protobuf does.
     private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int position, out ulong value)
     {
+        // Tags and most lengths and numbers fit one byte.
+        if ((uint)position < (uint)data.Length && data[position] < 0x80)
+        {
+            value = data[position++];
+            return true;
+        }
+
+        return TryReadLongVarint(data, ref position, out value);
+    }
+
+    private static bool TryReadLongVarint(ReadOnlySpan<byte> data, ref int position, out ulong value)
+    {
         value = 0;
         for (var shift = 0; shift < 70; shift += 7)
         {
@@ -538,7 +550,7 @@ internal static class OtlpProtobufDecoder
             }
         }
 
-        if (!builder.TryTake(r, s, i, traceId, spanId, parentSpanId.Length, startTime, attributeCount))
+        if (!builder.TryTake(r, s, i, traceId, spanId, parentSpanId.Length, startTime, attributeCount, out var ids))
         {
             return null;
         }
@@ -592,8 +604,8 @@ internal static class OtlpProtobufDecoder
 
         return new SpanRecord
         {
-            TraceId = System.Diagnostics.ActivityTraceId.CreateFromBytes(traceId),
-            SpanId = System.Diagnostics.ActivitySpanId.CreateFromBytes(spanId),
+            TraceId = ids.TraceId,
+            SpanId = ids.SpanId,
             ParentSpanId = OtlpConversionBuilder.ToParentSpanId(parentSpanId),
             Name = Utf8StringCache.Shared.GetString(name),
             Kind = OtlpConversionBuilder.ToActivityKind(kind),

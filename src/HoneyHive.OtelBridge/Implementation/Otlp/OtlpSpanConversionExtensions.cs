@@ -87,9 +87,9 @@ internal static class OtlpSpanConversionExtensions
                 for (var i = 0; i < scopeSpans.Spans.Count; i++)
                 {
                     var span = scopeSpans.Spans[i];
-                    if (builder.TryTake(r, s, i, span.TraceId.Span, span.SpanId.Span, span.ParentSpanId.Length, span.StartTimeUnixNano, span.Attributes.Count))
+                    if (builder.TryTake(r, s, i, span.TraceId.Span, span.SpanId.Span, span.ParentSpanId.Length, span.StartTimeUnixNano, span.Attributes.Count, out var ids))
                     {
-                        builder.Add(ToSpanRecord(span, resourceAttributes, scopeName, scopeVersion, maxAttributeDepth));
+                        builder.Add(ToSpanRecord(span, ids.TraceId, ids.SpanId, resourceAttributes, scopeName, scopeVersion, maxAttributeDepth));
                     }
                 }
             }
@@ -107,6 +107,8 @@ internal static class OtlpSpanConversionExtensions
 
     private static SpanRecord ToSpanRecord(
         Span span,
+        ActivityTraceId traceId,
+        ActivitySpanId spanId,
         IReadOnlyList<KeyValuePair<string, object?>> resourceAttributes,
         string? scopeName,
         string? scopeVersion,
@@ -124,8 +126,8 @@ internal static class OtlpSpanConversionExtensions
 
         return new SpanRecord
         {
-            TraceId = ActivityTraceId.CreateFromBytes(span.TraceId.Span),
-            SpanId = ActivitySpanId.CreateFromBytes(span.SpanId.Span),
+            TraceId = traceId,
+            SpanId = spanId,
             ParentSpanId = OtlpConversionBuilder.ToParentSpanId(span.ParentSpanId.Span),
             Name = span.Name,
             Kind = OtlpConversionBuilder.ToActivityKind((int)span.Kind),

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Buffers.Binary;
 using System.Text;
 
 namespace HoneyHive.OtelBridge.Implementation.Otlp;
@@ -40,9 +41,7 @@ internal sealed class Utf8StringCache
             return Encoding.UTF8.GetString(utf8);
         }
 
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        var slot = hash.ToHashCode() & (SlotCount - 1);
+        var slot = Slot(utf8);
         var entry = Volatile.Read(ref this.slots[slot]);
         if (entry is not null && utf8.SequenceEqual(entry.Utf8))
         {
@@ -52,6 +51,30 @@ internal sealed class Utf8StringCache
         var value = Encoding.UTF8.GetString(utf8);
         Volatile.Write(ref this.slots[slot], new Entry(utf8.ToArray(), value));
         return value;
+    }
+
+    // A cheap hash of the length and the first and last eight bytes (the bytes are compared on a hit, so a collision
+    // only costs a miss). Keys that share those bytes share a slot and take turns: slower, never wrong or unbounded.
+    private static int Slot(ReadOnlySpan<byte> utf8)
+    {
+        ulong head;
+        ulong tail;
+        if (utf8.Length >= sizeof(ulong))
+        {
+            head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^sizeof(ulong)..]);
+        }
+        else
+        {
+            Span<byte> padded = stackalloc byte[sizeof(ulong)];
+            padded.Clear();
+            utf8.CopyTo(padded);
+            head = BinaryPrimitives.ReadUInt64LittleEndian(padded);
+            tail = 0;
+        }
+
+        var mixed = ((head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)utf8.Length) * 0x165667B19E3779F9UL;
+        return (int)(mixed >> 40) & (SlotCount - 1);
     }
 
     private sealed class Entry(byte[] utf8, string value)
