@@ -43,6 +43,12 @@ internal sealed class OtlpTraceExport
     /// <exception cref="Google.Protobuf.InvalidProtocolBufferException">The bytes are not a valid request.</exception>
     public OtlpConversionResult Decode(ReadOnlySpan<byte> protobuf) => OtlpProtobufDecoder.Decode(protobuf, this.limits);
 
+    /// <summary>Reads the spans of a protobuf-encoded request that <see cref="OtlpProtobufDecoder.ThrowIfInvalid"/>
+    /// accepted (the gRPC marshaller's check), without checking it again.</summary>
+    /// <param name="protobuf">The checked bytes of an <c>ExportTraceServiceRequest</c>.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    public OtlpConversionResult DecodeChecked(ReadOnlySpan<byte> protobuf) => OtlpProtobufDecoder.DecodeChecked(protobuf, this.limits);
+
     /// <summary>Reads the spans of a decoded request (OTLP/JSON) within the receiver's limits.</summary>
     /// <param name="request">The request.</param>
     /// <returns>The spans taken, and the count and reasons of those rejected.</returns>

@@ -51,7 +51,7 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
             // From the marshaller the request holds only its bytes (checked there): the spans are read from them.
             var response = request.Received.Array is null
                 ? this.export.TryExport(request, OtlpFrontDoor.Grpc)
-                : this.export.TryExport(this.export.Decode(request.Received), OtlpFrontDoor.Grpc, request.Received);
+                : this.export.TryExport(this.export.DecodeChecked(request.Received), OtlpFrontDoor.Grpc, request.Received);
             if (response is null)
             {
                 throw OtlpErrorStatus.Unavailable(this.options.RetryDelay).ToRpcException();

@@ -35,7 +35,9 @@ public sealed class OtlpProtobufDecoderTests
 
         // Assert
         Assert.True(decoded);
-        AssertSameResult(ExportTraceServiceRequest.Parser.ParseFrom(bytes).ToSpanRecords(limits), actual!);
+        var expected = ExportTraceServiceRequest.Parser.ParseFrom(bytes).ToSpanRecords(limits);
+        AssertSameResult(expected, actual!);
+        AssertSameResult(expected, OtlpProtobufDecoder.DecodeChecked(bytes, limits));
     }
 
     [Fact]
@@ -410,6 +412,7 @@ public sealed class OtlpProtobufDecoderTests
         if (expected is not null)
         {
             AssertSameResult(expected, actual!);
+            AssertSameResult(expected, OtlpProtobufDecoder.DecodeChecked(bytes, limits));
         }
 
         return decoded;
