@@ -93,12 +93,19 @@ internal sealed class OtlpHttpTraceHandler
             return;
         }
 
-        ExportTraceServiceRequest exportRequest;
+        ExportTraceServiceRequest? jsonRequest = null;
+        OtlpConversionResult? decoded = null;
         try
         {
-            exportRequest = format == BodyFormat.Protobuf
-                ? ExportTraceServiceRequest.Parser.ParseFrom(body)
-                : OtlpJsonSerializer.ParseRequest(body.AsSpan());
+            // Protobuf is read straight into span records; JSON through the generated messages.
+            if (format == BodyFormat.Protobuf)
+            {
+                decoded = this.export.Decode(body);
+            }
+            else
+            {
+                jsonRequest = OtlpJsonSerializer.ParseRequest(body.AsSpan());
+            }
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or FormatException)
         {
@@ -106,7 +113,9 @@ internal sealed class OtlpHttpTraceHandler
             return;
         }
 
-        var response = this.export.TryExport(exportRequest, OtlpFrontDoor.Http, format == BodyFormat.Protobuf ? body : default);
+        var response = decoded is not null
+            ? this.export.TryExport(decoded, OtlpFrontDoor.Http, body)
+            : this.export.TryExport(jsonRequest!, OtlpFrontDoor.Http);
         if (response is null)
         {
             await this.WriteUnavailableAsync(context, format).ConfigureAwait(false);

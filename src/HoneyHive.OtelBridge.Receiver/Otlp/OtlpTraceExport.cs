@@ -36,6 +36,28 @@ internal sealed class OtlpTraceExport
     /// before reading and decoding it (see <see cref="OtlpExportGateMiddleware"/>).</summary>
     public bool IsSaturated => this.ingress.IsSaturated;
 
+    /// <summary>Reads the spans of a protobuf-encoded request within the receiver's limits, straight from its bytes
+    /// (<see cref="OtlpProtobufDecoder"/>).</summary>
+    /// <param name="protobuf">The bytes of an <c>ExportTraceServiceRequest</c>.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    /// <exception cref="Google.Protobuf.InvalidProtocolBufferException">The bytes are not a valid request.</exception>
+    public OtlpConversionResult Decode(ReadOnlySpan<byte> protobuf) => OtlpProtobufDecoder.Decode(protobuf, this.limits);
+
+    /// <summary>Reads the spans of a protobuf-encoded request that <see cref="OtlpProtobufDecoder.ThrowIfInvalid"/>
+    /// accepted (the gRPC marshaller's check), without checking it again.</summary>
+    /// <param name="protobuf">The checked bytes of an <c>ExportTraceServiceRequest</c>.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    public OtlpConversionResult DecodeChecked(ReadOnlySpan<byte> protobuf) => OtlpProtobufDecoder.DecodeChecked(protobuf, this.limits);
+
+    /// <summary>Reads the spans of a decoded request (OTLP/JSON) within the receiver's limits.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The spans taken, and the count and reasons of those rejected.</returns>
+    public OtlpConversionResult Convert(ExportTraceServiceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ToSpanRecords(this.limits);
+    }
+
     /// <summary>Takes the spans of one request.</summary>
     /// <param name="request">The decoded request.</param>
     /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>), for logs.</param>
@@ -43,9 +65,17 @@ internal sealed class OtlpTraceExport
     /// otherwise). Handed on only when every span was taken, so that they hold exactly the spans accepted.</param>
     /// <returns>The response to send; <see langword="null"/> when the bridge took nothing and the client must retry.</returns>
     public ExportTraceServiceResponse? TryExport(ExportTraceServiceRequest request, string frontDoor, ReadOnlySpan<byte> encoded = default)
+        => this.TryExport(this.Convert(request), frontDoor, encoded);
+
+    /// <summary>Takes the spans of one request, read by <see cref="Decode"/> or <see cref="Convert"/>.</summary>
+    /// <param name="result">The spans of the request and its rejections.</param>
+    /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>), for logs.</param>
+    /// <param name="encoded">The protobuf bytes the spans were read from, when the front door has them (empty
+    /// otherwise). Handed on only when every span was taken, so that they hold exactly the spans accepted.</param>
+    /// <returns>The response to send; <see langword="null"/> when the bridge took nothing and the client must retry.</returns>
+    public ExportTraceServiceResponse? TryExport(OtlpConversionResult result, string frontDoor, ReadOnlySpan<byte> encoded = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var result = request.ToSpanRecords(this.limits);
+        ArgumentNullException.ThrowIfNull(result);
         BridgeMetrics.SpansReceived(frontDoor, result.Spans.Count + result.RejectedSpans);
         // The bytes hold every span of the request: they stand for the spans taken only when none was rejected.
         var encodedTaken = result.RejectedSpans == 0 ? encoded : default;

@@ -5,6 +5,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Receiver.Hosting;
 
@@ -47,7 +48,10 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            var response = this.export.TryExport(request, OtlpFrontDoor.Grpc, request.Received);
+            // From the marshaller the request holds only its bytes (checked there): the spans are read from them.
+            var response = request.Received.Array is null
+                ? this.export.TryExport(request, OtlpFrontDoor.Grpc)
+                : this.export.TryExport(this.export.DecodeChecked(request.Received), OtlpFrontDoor.Grpc, request.Received);
             if (response is null)
             {
                 throw OtlpErrorStatus.Unavailable(this.options.RetryDelay).ToRpcException();
@@ -76,9 +80,11 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
         binder.AddMethod(ExportMethod, service is null ? null : service.Export);
     }
 
-    /// <summary>Decodes the request from a pooled copy of its bytes, which the request keeps (<see
-    /// cref="ExportTraceServiceRequest.Received"/>) until <see cref="Export"/> returns them: the durable log records
-    /// them as they are.</summary>
+    /// <summary>Checks the request's bytes and keeps a pooled copy of them in an otherwise empty request (<see
+    /// cref="ExportTraceServiceRequest.Received"/>) until <see cref="Export"/> returns them: <see cref="Export"/> reads
+    /// the spans straight from them (<see cref="OtlpProtobufDecoder"/>, within the receiver's limits, which this static
+    /// marshaller does not know), and the durable log records them as they are. An undecodable body is refused here,
+    /// as before, with <c>INVALID_ARGUMENT</c>.</summary>
     private static ExportTraceServiceRequest DeserializeRequest(DeserializationContext context)
     {
         var payload = context.PayloadAsReadOnlySequence();
@@ -87,9 +93,8 @@ internal sealed class OtlpTraceReceiverService : TraceService.TraceServiceBase
         try
         {
             payload.CopyTo(lent);
-            var request = ExportTraceServiceRequest.Parser.ParseFrom(lent.AsSpan(0, length));
-            request.Received = new ArraySegment<byte>(lent, 0, length);
-            return request;
+            OtlpProtobufDecoder.ThrowIfInvalid(lent.AsSpan(0, length));
+            return new ExportTraceServiceRequest { Received = new ArraySegment<byte>(lent, 0, length) };
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -126,6 +126,28 @@ public sealed class OtlpTraceReceiverServiceTests
     }
 
     [Fact]
+    public async Task Export_DecodedByTheMarshaller_AppliesTheReceiversLimitsAsTheGeneratedRequestDoes()
+    {
+        // Arrange: the marshaller keeps only the bytes; Export reads the spans from them within the receiver's limits.
+        var options = new OtlpReceiverOptions { Limits = new OtlpReceiverLimits { MaxSpansPerRequest = 1 } };
+        var ingress = new RecordingSpanIngress();
+        var service = new OtlpTraceReceiverService(new OtlpTraceExport(ingress, NullLoggerFactory.Instance, options), options);
+        var (sent, _) = OtlpRequests.RootWithChild();
+        var request = OtlpTraceReceiverService.ExportMethod.RequestMarshaller.ContextualDeserializer(new BytesDeserializationContext(sent.ToByteArray()));
+        var expected = await new OtlpTraceReceiverService(new OtlpTraceExport(new RecordingSpanIngress(), NullLoggerFactory.Instance, options), options)
+            .Export(sent, new TestServerCallContext());
+
+        // Act
+        var response = await service.Export(request, new TestServerCallContext());
+
+        // Assert
+        Assert.Equal(1, response.PartialSuccess.RejectedSpans);
+        Assert.Equal(expected.PartialSuccess, response.PartialSuccess);
+        Assert.Single(ingress.Spans);
+        Assert.Empty(ingress.Encoded);
+    }
+
+    [Fact]
     public void Deserialize_NotProtobuf_ThrowsInvalidArgument()
     {
         // Arrange

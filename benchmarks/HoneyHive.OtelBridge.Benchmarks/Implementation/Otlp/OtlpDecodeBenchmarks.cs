@@ -11,7 +11,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Otlp;
 /// <summary>
 /// Decoding one 100-span OTLP export request: protobuf <c>ParseFrom</c> alone is the baseline;
 /// then <c>ParseFrom</c> plus <see cref="OtlpSpanConversionExtensions.ToSpanRecords"/>, and the
-/// OTLP/JSON encoding of the same request through <see cref="OtlpJsonSerializer"/>.
+/// direct decoder that reads the same bytes straight into span records (<see cref="OtlpProtobufDecoder"/>, the same
+/// result), and the OTLP/JSON encoding of the same request through <see cref="OtlpJsonSerializer"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class OtlpDecodeBenchmarks
@@ -33,6 +34,10 @@ public class OtlpDecodeBenchmarks
     [Benchmark]
     public int Protobuf_ParseFrom_ToSpanRecords() =>
         ExportTraceServiceRequest.Parser.ParseFrom(this.protobuf).ToSpanRecords().Spans.Count;
+
+    [Benchmark]
+    public int Protobuf_OtlpProtobufDecoder() =>
+        OtlpProtobufDecoder.Decode(this.protobuf, OtlpConversionLimits.Default).Spans.Count;
 
     [Benchmark]
     public object Json_ParseRequest() => OtlpJsonSerializer.ParseRequest(this.json);

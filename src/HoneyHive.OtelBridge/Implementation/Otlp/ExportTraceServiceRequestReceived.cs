@@ -9,7 +9,8 @@ namespace HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 /// </summary>
 internal sealed partial class ExportTraceServiceRequest
 {
-    /// <summary>Gets or sets the bytes the request was decoded from (empty when not kept). They stay valid only while
-    /// the request is being handled: the receiver lends them from a pool.</summary>
+    /// <summary>Gets or sets the bytes of the request (empty when not kept). They stay valid only while the request is
+    /// being handled: the receiver lends them from a pool. The gRPC receiver's marshaller leaves the request's own
+    /// fields empty and sets only these: the spans are read from them by <see cref="OtlpProtobufDecoder"/>.</summary>
     internal ArraySegment<byte> Received { get; set; }
 }

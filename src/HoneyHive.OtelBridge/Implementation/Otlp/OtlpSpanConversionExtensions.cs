@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Google.Protobuf.Collections;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Common.V1;
@@ -44,8 +42,8 @@ internal static class OtlpSpanConversionExtensions
     /// <summary>How many rejection reasons the error message lists before summarising the rest.</summary>
     internal const int MaxReasonsInMessage = 10;
 
-    private const int TraceIdLength = 16;
-    private const int SpanIdLength = 8;
+    /// <summary>The attribute <see cref="EndTimeClampedAttribute"/> as it is added.</summary>
+    internal static readonly KeyValuePair<string, object?> EndTimeClamped = new(EndTimeClampedAttribute, true);
 
     /// <summary>Converts every span of an export request.</summary>
     /// <param name="request">The OTLP request.</param>
@@ -62,11 +60,6 @@ internal static class OtlpSpanConversionExtensions
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(limits);
-        var maxAttributeDepth = limits.MaxAttributeDepth;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttributeDepth, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxSpans, 0);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxAttributesPerSpan, 0);
-
         var capacity = 0;
         foreach (var resourceSpans in request.ResourceSpans)
         {
@@ -76,11 +69,8 @@ internal static class OtlpSpanConversionExtensions
             }
         }
 
-        var spans = new List<SpanRecord>(Math.Min(capacity, limits.MaxSpans));
-        HashSet<(ActivityTraceId, ActivitySpanId)>? seen = capacity > 1 ? new(Math.Min(capacity, limits.MaxSpans)) : null;
-        var rejected = 0;
-        StringBuilder? reasons = null;
-
+        var builder = new OtlpConversionBuilder(limits, capacity);
+        var maxAttributeDepth = limits.MaxAttributeDepth;
         for (var r = 0; r < request.ResourceSpans.Count; r++)
         {
             var resourceSpans = request.ResourceSpans[r];
@@ -91,47 +81,21 @@ internal static class OtlpSpanConversionExtensions
             for (var s = 0; s < resourceSpans.ScopeSpans.Count; s++)
             {
                 var scopeSpans = resourceSpans.ScopeSpans[s];
-                var scopeName = NullIfEmpty(scopeSpans.Scope?.Name);
-                var scopeVersion = NullIfEmpty(scopeSpans.Scope?.Version);
+                var scopeName = OtlpConversionBuilder.NullIfEmpty(scopeSpans.Scope?.Name);
+                var scopeVersion = OtlpConversionBuilder.NullIfEmpty(scopeSpans.Scope?.Version);
 
                 for (var i = 0; i < scopeSpans.Spans.Count; i++)
                 {
                     var span = scopeSpans.Spans[i];
-                    var reason = spans.Count >= limits.MaxSpans
-                        ? string.Create(CultureInfo.InvariantCulture, $"past the limit of {limits.MaxSpans} spans per request")
-                        : Validate(span, limits);
-                    if (reason is null && seen is not null
-                        && !seen.Add((ActivityTraceId.CreateFromBytes(span.TraceId.Span), ActivitySpanId.CreateFromBytes(span.SpanId.Span))))
+                    if (builder.TryTake(r, s, i, span.TraceId.Span, span.SpanId.Span, span.ParentSpanId.Length, span.StartTimeUnixNano, span.Attributes.Count, out var ids))
                     {
-                        reason = "duplicate span_id in this request (the first is kept)";
+                        builder.Add(ToSpanRecord(span, ids.TraceId, ids.SpanId, resourceAttributes, scopeName, scopeVersion, maxAttributeDepth));
                     }
-
-                    if (reason is not null)
-                    {
-                        rejected++;
-                        AppendReason(ref reasons, rejected, r, s, i, reason);
-                        continue;
-                    }
-
-                    spans.Add(ToSpanRecord(span, resourceAttributes, scopeName, scopeVersion, maxAttributeDepth));
                 }
             }
         }
 
-        string? errorMessage = null;
-        if (rejected > 0)
-        {
-            if (rejected > MaxReasonsInMessage)
-            {
-                reasons!.Append(CultureInfo.InvariantCulture, $"; and {rejected - MaxReasonsInMessage} more");
-            }
-
-            errorMessage = string.Create(
-                CultureInfo.InvariantCulture,
-                $"Rejected {rejected} of {rejected + spans.Count} spans: {reasons}.");
-        }
-
-        return new OtlpConversionResult(spans, rejected, errorMessage);
+        return builder.ToResult();
     }
 
     /// <summary>Converts one attribute value.</summary>
@@ -143,35 +107,34 @@ internal static class OtlpSpanConversionExtensions
 
     private static SpanRecord ToSpanRecord(
         Span span,
+        ActivityTraceId traceId,
+        ActivitySpanId spanId,
         IReadOnlyList<KeyValuePair<string, object?>> resourceAttributes,
         string? scopeName,
         string? scopeVersion,
         int maxDepth)
     {
-        var parentSpanId = span.ParentSpanId.Length == SpanIdLength && !IsAllZero(span.ParentSpanId.Span)
-            ? ActivitySpanId.CreateFromBytes(span.ParentSpanId.Span)
-            : default;
-        var start = ToInt64(span.StartTimeUnixNano);
-        var end = ToInt64(span.EndTimeUnixNano);
+        var start = OtlpConversionBuilder.ToInt64(span.StartTimeUnixNano);
+        var end = OtlpConversionBuilder.ToInt64(span.EndTimeUnixNano);
         var attributes = ToKeyValues(span.Attributes, 1, maxDepth);
         if (end < start)
         {
             end = start;
             Array.Resize(ref attributes, attributes.Length + 1);
-            attributes[^1] = new KeyValuePair<string, object?>(EndTimeClampedAttribute, true);
+            attributes[^1] = EndTimeClamped;
         }
 
         return new SpanRecord
         {
-            TraceId = ActivityTraceId.CreateFromBytes(span.TraceId.Span),
-            SpanId = ActivitySpanId.CreateFromBytes(span.SpanId.Span),
-            ParentSpanId = parentSpanId,
+            TraceId = traceId,
+            SpanId = spanId,
+            ParentSpanId = OtlpConversionBuilder.ToParentSpanId(span.ParentSpanId.Span),
             Name = span.Name,
-            Kind = ToActivityKind(span.Kind),
+            Kind = OtlpConversionBuilder.ToActivityKind((int)span.Kind),
             StartTimeUnixNano = start,
             EndTimeUnixNano = end,
-            StatusCode = ToStatusCode(span.Status?.Code ?? Status.Types.StatusCode.Unset),
-            StatusMessage = NullIfEmpty(span.Status?.Message),
+            StatusCode = OtlpConversionBuilder.ToStatusCode((int)(span.Status?.Code ?? Status.Types.StatusCode.Unset)),
+            StatusMessage = OtlpConversionBuilder.NullIfEmpty(span.Status?.Message),
             Attributes = attributes,
             Events = ToEvents(span.Events, maxDepth),
             Links = ToLinks(span.Links, maxDepth),
@@ -179,65 +142,6 @@ internal static class OtlpSpanConversionExtensions
             ScopeName = scopeName,
             ScopeVersion = scopeVersion,
         };
-    }
-
-    private static string? Validate(Span span, OtlpConversionLimits limits)
-    {
-        var traceId = span.TraceId.Span;
-        if (traceId.Length != TraceIdLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"trace_id must be 16 bytes, got {traceId.Length}");
-        }
-
-        if (IsAllZero(traceId))
-        {
-            return "trace_id is all zeros";
-        }
-
-        var spanId = span.SpanId.Span;
-        if (spanId.Length != SpanIdLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"span_id must be 8 bytes, got {spanId.Length}");
-        }
-
-        if (IsAllZero(spanId))
-        {
-            return "span_id is all zeros";
-        }
-
-        var parentLength = span.ParentSpanId.Length;
-        if (parentLength != 0 && parentLength != SpanIdLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"parent_span_id must be empty or 8 bytes, got {parentLength}");
-        }
-
-        if (span.StartTimeUnixNano == 0)
-        {
-            return "start_time_unix_nano is 0";
-        }
-
-        if (span.Attributes.Count > limits.MaxAttributesPerSpan)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{span.Attributes.Count} attributes, more than the limit of {limits.MaxAttributesPerSpan}");
-        }
-
-        return null;
-    }
-
-    private static void AppendReason(ref StringBuilder? reasons, int rejected, int r, int s, int i, string reason)
-    {
-        if (rejected > MaxReasonsInMessage)
-        {
-            return;
-        }
-
-        reasons ??= new StringBuilder();
-        if (rejected > 1)
-        {
-            reasons.Append("; ");
-        }
-
-        reasons.Append(CultureInfo.InvariantCulture, $"resource_spans[{r}].scope_spans[{s}].spans[{i}]: {reason}");
     }
 
     private static SpanEventRecord[] ToEvents(RepeatedField<Span.Types.Event> events, int maxDepth)
@@ -251,7 +155,7 @@ internal static class OtlpSpanConversionExtensions
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            result[i] = new SpanEventRecord(e.Name, ToInt64(e.TimeUnixNano), ToKeyValues(e.Attributes, 1, maxDepth));
+            result[i] = new SpanEventRecord(e.Name, OtlpConversionBuilder.ToInt64(e.TimeUnixNano), ToKeyValues(e.Attributes, 1, maxDepth));
         }
 
         return result;
@@ -270,7 +174,7 @@ internal static class OtlpSpanConversionExtensions
         {
             var traceId = link.TraceId.Span;
             var spanId = link.SpanId.Span;
-            if (traceId.Length != TraceIdLength || IsAllZero(traceId) || spanId.Length != SpanIdLength || IsAllZero(spanId))
+            if (!OtlpConversionBuilder.IsValidLink(traceId, spanId))
             {
                 continue;
             }
@@ -347,26 +251,4 @@ internal static class OtlpSpanConversionExtensions
                 return null;
         }
     }
-
-    private static ActivityKind ToActivityKind(Span.Types.SpanKind kind) => kind switch
-    {
-        Span.Types.SpanKind.Server => ActivityKind.Server,
-        Span.Types.SpanKind.Client => ActivityKind.Client,
-        Span.Types.SpanKind.Producer => ActivityKind.Producer,
-        Span.Types.SpanKind.Consumer => ActivityKind.Consumer,
-        _ => ActivityKind.Internal,
-    };
-
-    private static ActivityStatusCode ToStatusCode(Status.Types.StatusCode code) => code switch
-    {
-        Status.Types.StatusCode.Ok => ActivityStatusCode.Ok,
-        Status.Types.StatusCode.Error => ActivityStatusCode.Error,
-        _ => ActivityStatusCode.Unset,
-    };
-
-    private static long ToInt64(ulong unixNano) => unixNano > long.MaxValue ? long.MaxValue : (long)unixNano;
-
-    private static bool IsAllZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

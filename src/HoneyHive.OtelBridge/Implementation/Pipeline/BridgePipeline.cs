@@ -381,7 +381,7 @@ internal sealed class BridgePipeline : IDisposable
                 IReadOnlyList<SpanRecord> spans;
                 try
                 {
-                    spans = ExportTraceServiceRequest.Parser.ParseFrom(payload).ToSpanRecords().Spans;
+                    spans = OtlpProtobufDecoder.Decode(payload, OtlpConversionLimits.Default).Spans;
                 }
                 catch (InvalidProtocolBufferException ex)
                 {
