@@ -17,7 +17,8 @@ namespace HoneyHive.OtelBridge.LoadRun.Exporters;
 /// load run's 10-span traces (<see cref="ActivityTraces"/>) at a fixed rate on one thread: a warm-up, then the measured
 /// window. At the end of the window it prints <see cref="WindowLine"/> with the process's CPU time and the bytes it
 /// allocated (all threads: the app's own spans and the exporter's work) over the window, then force-flushes, prints
-/// <see cref="DoneLine"/> with every span made, and exits.
+/// <see cref="DoneLine"/> with every span made, shuts the provider down, prints <see cref="WarningsLine"/> (the SDK's and
+/// the exporter's EventSource warnings, counted) and exits.
 /// </summary>
 internal static class ExporterApp
 {
@@ -27,11 +28,15 @@ internal static class ExporterApp
     /// <summary>The line printed after the final flush.</summary>
     public const string DoneLine = "EXPORTER-APP done";
 
+    /// <summary>The line printed after the provider was disposed: the SDK's and the exporters' warnings, counted.</summary>
+    public const string WarningsLine = "EXPORTER-APP warnings";
+
     /// <summary>The exporters this mode knows.</summary>
     public static readonly string[] Exporters = ["none", "otlp", "honeyhive"];
 
     public static int Run(string exporter, Uri? endpoint, int spansPerSecond, int warmupSeconds, int seconds)
     {
+        using var warnings = new WarningListener();
         using var source = new ActivitySource("HoneyHive.OtelBridge.LoadRun.ExporterApp");
         var builder = Sdk.CreateTracerProviderBuilder().AddSource(source.Name);
         switch (exporter)
@@ -59,7 +64,7 @@ internal static class ExporterApp
                 throw new ArgumentException($"--exporter-app must be one of {string.Join(", ", Exporters)}, got '{exporter}'.");
         }
 
-        using var provider = builder.Build();
+        var provider = builder.Build();
         var traces = new ActivityTraces(source);
         var made = Pace(traces, spansPerSecond, warmupSeconds);
 
@@ -80,6 +85,10 @@ internal static class ExporterApp
 
         var flushed = provider.ForceFlush(60_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DoneLine} made={made} flushed={flushed}"));
+
+        // Disposing shuts the provider down; the batch processor reports the spans it dropped then.
+        provider.Dispose();
+        Console.WriteLine($"{WarningsLine} {warnings.Summary()}");
         return flushed ? 0 : 1;
     }
 

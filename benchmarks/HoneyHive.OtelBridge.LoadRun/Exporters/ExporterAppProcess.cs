@@ -72,6 +72,7 @@ internal static class ExporterAppProcess
             Gen1 = long.Parse(window["gen1"], CultureInfo.InvariantCulture),
             Gen2 = long.Parse(window["gen2"], CultureInfo.InvariantCulture),
             SpansMade = long.Parse(done["made"], CultureInfo.InvariantCulture),
+            Warnings = lines.FirstOrDefault(l => l.StartsWith(ExporterApp.WarningsLine, StringComparison.Ordinal))?[ExporterApp.WarningsLine.Length..].Trim() ?? string.Empty,
             SpansExported = endpointSpans is null ? null : await endpointSpans().ConfigureAwait(false) - spansBefore,
         };
     }

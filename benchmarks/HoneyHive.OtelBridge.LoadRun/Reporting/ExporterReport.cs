@@ -36,6 +36,14 @@ internal static class ExporterReport
         }
 
         text.AppendLine();
+        text.Append("| SDK and exporter warnings (EventSource, all runs) |");
+        foreach (var exporter in Exporters.ExporterApp.Exporters)
+        {
+            var warnings = string.Join("; ", results.Where(r => r.Exporter == exporter && r.Warnings.Length > 0).Select(r => r.Warnings));
+            text.Append(CultureInfo.InvariantCulture, $" {(warnings.Length == 0 ? "none" : warnings)} |");
+        }
+
+        text.AppendLine();
         text.AppendLine();
         text.AppendLine("| The exporter's share, per 100,000 spans | OTLP/gRPC − none | HoneyHive − none | HoneyHive / OTLP | Target | Met |");
         text.AppendLine("|---|--:|--:|--:|---|---|");

@@ -34,6 +34,9 @@ internal sealed class ExporterResult
     /// <summary>Gets the spans the endpoint received from this run (<see langword="null"/> for no exporter).</summary>
     public long? SpansExported { get; init; }
 
+    /// <summary>Gets the SDK's and the exporter's EventSource warnings, as <c>source/event=count</c> fields (empty: none).</summary>
+    public string Warnings { get; init; } = string.Empty;
+
     public double SpansPerSecond => this.WindowSpans / this.WindowSeconds;
 
     public double CpuSecondsPer100kSpans => this.CpuSeconds / this.WindowSpans * 100_000;
