@@ -93,8 +93,8 @@ internal static class ExporterApp
     }
 
     /// <summary>Makes <paramref name="seconds"/> × <paramref name="spansPerSecond"/> spans (whole traces), each trace when
-    /// it is due; sleeps (1 ms) when ahead. Behind (the rate is not sustainable), it makes them as fast as it can, and the
-    /// window's length shows it.</summary>
+    /// it is due; sleeps until the next one is due when ahead. Behind (the rate is not sustainable), it makes them as
+    /// fast as it can, and the window's length shows it.</summary>
     private static long Pace(ActivityTraces traces, int spansPerSecond, int seconds)
     {
         var tracesPerSecond = spansPerSecond / (double)LoadTraces.SpansPerTrace;
@@ -110,9 +110,12 @@ internal static class ExporterApp
                 spans += traces.Make();
             }
 
-            if (done < total)
+            // Sleep until the next trace is due (trace k is due k / tracesPerSecond seconds in), at least 1 ms: waking
+            // every millisecond would put a per-second cost in the app's figures that does not depend on the rate.
+            var wait = (done / tracesPerSecond * 1000) - Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (done < total && wait > 0)
             {
-                Thread.Sleep(1);
+                Thread.Sleep(Math.Max(1, (int)wait));
             }
         }
 
