@@ -116,7 +116,8 @@ internal sealed partial class LoadRunner
             Log($"exporters: {exporter}: {result.SpansPerSecond:N0} spans/s made over {result.WindowSeconds:F1} s ({this.options.Rate:N0} offered), " +
                 $"app CPU {result.CpuSecondsPer100kSpans:F3} s/100k spans, {result.AllocatedMiBPer100kSpans:F1} MiB allocated/100k spans, " +
                 $"{result.CollectionsPer100kSpans:F1} GCs/100k spans ({result.Gen2Per100kSpans:F1} gen2); " +
-                (result.SpansExported is { } exported ? $"{exported:N0} of {result.SpansMade:N0} spans made reached the endpoint" + (exported == result.SpansMade ? string.Empty : " (NOT ALL)") : $"{result.SpansMade:N0} spans made, none exported") +
+                (result.SpansExported is { } exported ? $"{exported:N0} of {result.SpansMade:N0} spans made reached the endpoint" + (exported == result.SpansMade ? string.Empty : " (NOT ALL)") +
+                    (result.DroppedInWindow is { } window ? $", dropped by the SDK's queue: {result.DroppedInWarmup:N0} in the warm-up, {window:N0} in the window" : string.Empty) : $"{result.SpansMade:N0} spans made, none exported") +
                 (result.Warnings.Length == 0 ? "; no SDK or exporter warnings" : $"; warnings: {result.Warnings}"));
         }
 

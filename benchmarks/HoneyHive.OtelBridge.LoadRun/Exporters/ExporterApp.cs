@@ -3,6 +3,7 @@
 
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using HoneyHive.OtelBridge.LoadRun.Generation;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -68,6 +69,7 @@ internal static class ExporterApp
         var traces = new ActivityTraces(source);
         var made = Pace(traces, spansPerSecond, warmupSeconds);
 
+        var droppedStart = DroppedSpans(provider);
         var cpuStart = CpuTime();
         var allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
         var collectionsStart = Collections();
@@ -77,11 +79,13 @@ internal static class ExporterApp
         var cpu = CpuTime() - cpuStart;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedStart;
         var collections = Collections();
+        var droppedEnd = DroppedSpans(provider);
         made += window;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{WindowLine} exporter={exporter} spans={window} seconds={elapsed.TotalSeconds:F3} cpu={cpu.TotalSeconds:F4} allocated={allocated} " +
-            $"gen0={collections.Gen0 - collectionsStart.Gen0} gen1={collections.Gen1 - collectionsStart.Gen1} gen2={collections.Gen2 - collectionsStart.Gen2}"));
+            $"gen0={collections.Gen0 - collectionsStart.Gen0} gen1={collections.Gen1 - collectionsStart.Gen1} gen2={collections.Gen2 - collectionsStart.Gen2} " +
+            $"dropped_warmup={droppedStart?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} dropped_window={(droppedEnd - droppedStart)?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}"));
 
         var flushed = provider.ForceFlush(60_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DoneLine} made={made} flushed={flushed}"));
@@ -120,6 +124,27 @@ internal static class ExporterApp
         }
 
         return spans;
+    }
+
+    /// <summary>
+    /// Gets the spans the SDK's batch processor dropped so far (its queue was full), read through reflection from the
+    /// SDK's internals (<c>TracerProviderSdk.Processor</c>, <c>BatchExportProcessor&lt;T&gt;.DroppedCount</c>, OpenTelemetry
+    /// 1.20.1), so a drop can be placed in the warm-up or the measured window; <see langword="null"/> when there is no
+    /// processor or the SDK's internals differ. Read only at the window's two ends.
+    /// </summary>
+    private static long? DroppedSpans(TracerProvider provider)
+    {
+        const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var processor = provider.GetType().GetProperty("Processor", Instance)?.GetValue(provider);
+        for (var type = processor?.GetType(); type is not null; type = type.BaseType)
+        {
+            if (type.GetProperty("DroppedCount", Instance)?.GetValue(processor) is long dropped)
+            {
+                return dropped;
+            }
+        }
+
+        return null;
     }
 
     private static TimeSpan CpuTime()

@@ -71,6 +71,8 @@ internal static class ExporterAppProcess
             Gen0 = long.Parse(window["gen0"], CultureInfo.InvariantCulture),
             Gen1 = long.Parse(window["gen1"], CultureInfo.InvariantCulture),
             Gen2 = long.Parse(window["gen2"], CultureInfo.InvariantCulture),
+            DroppedInWarmup = long.TryParse(window.GetValueOrDefault("dropped_warmup"), CultureInfo.InvariantCulture, out var before) ? before : null,
+            DroppedInWindow = long.TryParse(window.GetValueOrDefault("dropped_window"), CultureInfo.InvariantCulture, out var during) ? during : null,
             SpansMade = long.Parse(done["made"], CultureInfo.InvariantCulture),
             Warnings = lines.FirstOrDefault(l => l.StartsWith(ExporterApp.WarningsLine, StringComparison.Ordinal))?[ExporterApp.WarningsLine.Length..].Trim() ?? string.Empty,
             SpansExported = endpointSpans is null ? null : await endpointSpans().ConfigureAwait(false) - spansBefore,

@@ -28,6 +28,18 @@ internal sealed class ExporterResult
 
     public long Gen2 { get; init; }
 
+    /// <summary>Gets the spans the SDK's batch processor dropped (queue full) before the window (<see langword="null"/>:
+    /// unknown, or no exporter).</summary>
+    public long? DroppedInWarmup { get; init; }
+
+    /// <summary>Gets the spans the SDK's batch processor dropped in the window (<see langword="null"/>: unknown, or no
+    /// exporter). Spans dropped there were not exported, so the window's figures then understate the exporter's cost.</summary>
+    public long? DroppedInWindow { get; init; }
+
+    /// <summary>Gets a value indicating whether the window's figures count all the exporter's work: nothing dropped in
+    /// the window (where that is unknown: nothing dropped in the whole run).</summary>
+    public bool Complete => this.DroppedInWindow is { } dropped ? dropped == 0 : this.SpansExported is not { } exported || exported == this.SpansMade;
+
     /// <summary>Gets the spans made in the whole run (warm-up and window).</summary>
     public long SpansMade { get; init; }
 
