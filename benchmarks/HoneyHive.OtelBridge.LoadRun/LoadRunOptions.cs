@@ -15,12 +15,14 @@ internal sealed class LoadRunOptions
           --clients N          concurrent OTLP/gRPC clients, one HTTP/2 connection each (default 4)
           --root-wait S        the bridge's --root-wait in seconds (default 1)
           --runs N             repeat everything N times and report the median of each figure (default 1)
-          --targets LIST       null,bridge (default both)
+          --targets LIST       null,bridge,exporters (default null,bridge)
+          --rate N             exporters phase: spans/s the app makes (default 5000)
           --overload X         offered load of the overload phase, times the sustained rate (default 10)
           --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
           --serve-arg ARG      one more argument for the bridge's `serve` (repeat: --serve-arg --max-held-spans --serve-arg 20000)
           --smoke              a short check of the harness: null receiver only, 2 s phases
           --null-receiver [--port N]   run as the null receiver (the load run starts this itself)
+          --exporter-app none|otlp|honeyhive [--endpoint URL] [--rate N]   run as the exporters phase's app (likewise)
         """;
 
     public int Seconds { get; set; } = 20;
@@ -38,6 +40,19 @@ internal sealed class LoadRunOptions
     public bool NullTarget { get; set; } = true;
 
     public bool BridgeTarget { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the exporters phase runs: an app process per exporter (none,
+    /// OTLP/gRPC, HoneyHive) making spans at <see cref="Rate"/>; its CPU and allocations per span.</summary>
+    public bool ExportersTarget { get; set; }
+
+    /// <summary>Gets or sets the spans per second the exporters phase's app makes.</summary>
+    public int Rate { get; set; } = 5000;
+
+    /// <summary>Gets or sets the exporter of the app mode (<c>--exporter-app</c>); <see langword="null"/> otherwise.</summary>
+    public string? ExporterApp { get; set; }
+
+    /// <summary>Gets or sets the endpoint the app mode exports to.</summary>
+    public Uri? Endpoint { get; set; }
 
     public string? ReceiverDll { get; set; }
 
@@ -69,11 +84,15 @@ internal sealed class LoadRunOptions
                 case "--serve-arg": options.ServeArguments.Add(Value()); break;
                 case "--null-receiver": options.NullReceiverMode = true; break;
                 case "--port": options.Port = Int(); break;
+                case "--rate": options.Rate = Int(); break;
+                case "--exporter-app": options.ExporterApp = Value(); break;
+                case "--endpoint": options.Endpoint = new Uri(Value(), UriKind.Absolute); break;
                 case "--help" or "-h": throw new ArgumentException("The load run.");
                 case "--targets":
                     var targets = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                     options.NullTarget = targets.Contains("null");
                     options.BridgeTarget = targets.Contains("bridge");
+                    options.ExportersTarget = targets.Contains("exporters");
                     break;
                 case "--smoke":
                     options.Smoke = true;
@@ -85,9 +104,9 @@ internal sealed class LoadRunOptions
             }
         }
 
-        if (options.Seconds < 1 || options.Clients < 1 || options.Runs < 1 || options.Warmup < 0 || options.RootWait < 0 || options.Overload <= 1)
+        if (options.Seconds < 1 || options.Clients < 1 || options.Runs < 1 || options.Rate < 10 || options.Warmup < 0 || options.RootWait < 0 || options.Overload <= 1)
         {
-            throw new ArgumentException("--seconds, --clients and --runs must be at least 1, --warmup and --root-wait not negative, --overload above 1.");
+            throw new ArgumentException("--seconds, --clients and --runs must be at least 1, --rate at least 10, --warmup and --root-wait not negative, --overload above 1.");
         }
 
         return options;

@@ -4,8 +4,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.LoadRun.Exporters;
 using HoneyHive.OtelBridge.LoadRun.Generation;
 using HoneyHive.OtelBridge.LoadRun.Reporting;
 using HoneyHive.OtelBridge.LoadRun.Sink;
@@ -77,6 +79,49 @@ internal sealed partial class LoadRunner
         {
             dataDir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The exporters phase: the app (<c>--exporter-app</c>, its own process) once with no exporter, once with
+    /// <c>AddOtlpExporter</c> (gRPC) to the null receiver (its own process) and once with <c>AddHoneyHiveExporter</c> to
+    /// the accept-all sink (in this process), each at <see cref="LoadRunOptions.Rate"/> for the warm-up and the window.
+    /// </summary>
+    public async Task<List<ExporterResult>> RunExportersAsync()
+    {
+        var dll = typeof(LoadRunner).Assembly.Location;
+        using var nullReceiver = await TargetProcess.StartAsync(dll, ["--null-receiver"], new Dictionary<string, string>(), NullListeningRegex(), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        await using var sinkScope = sink.ConfigureAwait(false);
+        using var http = new HttpClient();
+        async Task<long> NullSpans()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(nullReceiver.Address, NullReceiver.SpansPath))
+            {
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            return long.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        // A trace is one session (its root) and nine events at the sink.
+        Task<long> SinkSpans() => Task.FromResult(sink.Events + sink.Sessions);
+
+        var results = new List<ExporterResult>();
+        foreach (var (exporter, endpoint, spans) in (IEnumerable<(string, Uri?, Func<Task<long>>?)>)[("none", null, null), ("otlp", nullReceiver.Address, NullSpans), ("honeyhive", sink.Address, SinkSpans)])
+        {
+            var result = await ExporterAppProcess.RunAsync(dll, exporter, endpoint, this.options, spans).ConfigureAwait(false);
+            results.Add(result);
+            Log($"exporters: {exporter}: {result.SpansPerSecond:N0} spans/s made over {result.WindowSeconds:F1} s ({this.options.Rate:N0} offered), " +
+                $"app CPU {result.CpuSecondsPer100kSpans:F3} s/100k spans, {result.AllocatedMiBPer100kSpans:F1} MiB allocated/100k spans, " +
+                $"{result.CollectionsPer100kSpans:F1} GCs/100k spans ({result.Gen2Per100kSpans:F1} gen2); " +
+                (result.SpansExported is { } exported ? $"{exported:N0} of {result.SpansMade:N0} spans made reached the endpoint" + (exported == result.SpansMade ? string.Empty : " (NOT ALL)") +
+                    (result.DroppedInWindow is { } window ? $", dropped by the SDK's queue: {result.DroppedInWarmup:N0} in the warm-up, {window:N0} in the window" : string.Empty) : $"{result.SpansMade:N0} spans made, none exported") +
+                (result.Warnings.Length == 0 ? "; no SDK or exporter warnings" : $"; warnings: {result.Warnings}"));
+        }
+
+        return results;
     }
 
     /// <summary>Waits until the sink has seen nothing new for a second (at most root wait + 15 s).</summary>

@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using HoneyHive.OtelBridge.LoadRun;
+using HoneyHive.OtelBridge.LoadRun.Exporters;
 using HoneyHive.OtelBridge.LoadRun.Reporting;
 using HoneyHive.OtelBridge.LoadRun.Targets;
 
 // The end-to-end load run: OTLP/gRPC clients against `honeyhive-bridge serve` (forwarding to an accept-all sink in
-// this process) and against a null receiver, each in its own process, on 127.0.0.1 only. See benchmarks/README.md.
+// this process) and against a null receiver, each in its own process, on 127.0.0.1 only; and the exporters phase, an
+// app process per exporter (none, OTLP, HoneyHive) making spans at a fixed rate. See benchmarks/README.md.
 LoadRunOptions options;
 try
 {
@@ -24,6 +26,19 @@ if (options.NullReceiverMode)
     return await NullReceiver.RunAsync(options.Port);
 }
 
+if (options.ExporterApp is not null)
+{
+    try
+    {
+        return ExporterApp.Run(options.ExporterApp, options.Endpoint, options.Rate, options.Warmup, options.Seconds);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
+}
+
 string? receiverDll = null;
 if (options.BridgeTarget)
 {
@@ -38,6 +53,7 @@ if (options.BridgeTarget)
 var runner = new LoadRunner(options);
 var nulls = new List<TargetResult>();
 var bridges = new List<TargetResult>();
+var exporters = new List<ExporterResult>();
 for (var run = 1; run <= options.Runs; run++)
 {
     Console.Error.WriteLine($"Run {run} of {options.Runs}");
@@ -50,12 +66,32 @@ for (var run = 1; run <= options.Runs; run++)
     {
         bridges.Add(await runner.RunBridgeAsync(receiverDll!));
     }
+
+    if (options.ExportersTarget)
+    {
+        exporters.AddRange(await runner.RunExportersAsync());
+    }
 }
 
-Console.WriteLine(LoadReport.Render(nulls, bridges, options));
-if (options.Smoke && (nulls.Count == 0 || !(nulls[0].SustainedSpansPerSecond > 0) || !(nulls[0].HalfRateSpansPerSecond > 0)))
+if (options.NullTarget || options.BridgeTarget)
+{
+    Console.WriteLine(LoadReport.Render(nulls, bridges, options));
+}
+
+if (options.ExportersTarget)
+{
+    Console.WriteLine(ExporterReport.Render(exporters, options));
+}
+
+if (options.Smoke && options.NullTarget && (nulls.Count == 0 || !(nulls[0].SustainedSpansPerSecond > 0) || !(nulls[0].HalfRateSpansPerSecond > 0)))
 {
     Console.Error.WriteLine("Smoke run failed: the null receiver acknowledged nothing.");
+    return 1;
+}
+
+if (options.Smoke && exporters.Any(r => r.SpansMade == 0 || (r.SpansExported is { } exported && exported != r.SpansMade)))
+{
+    Console.Error.WriteLine("Smoke run failed: an exporter app made no spans, or not all of its spans reached the endpoint.");
     return 1;
 }
 

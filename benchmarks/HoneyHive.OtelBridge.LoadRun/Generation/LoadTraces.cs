@@ -56,15 +56,7 @@ internal static class LoadTraces
     /// <summary>Builds span <paramref name="id"/> of a trace whose id is <paramref name="traceId"/> (16 bytes).</summary>
     public static Span Build(ByteString traceId, int id, long baseNanos)
     {
-        var (name, kind, parent, attributes) = id switch
-        {
-            1 => ("POST /api/checkout/{cartId}", Span.Types.SpanKind.Server, 0, Http(server: true)),
-            2 => ("invoke_agent checkout-assistant", Span.Types.SpanKind.Internal, 1, Agent()),
-            3 or 5 or 7 or 9 => ("chat gpt-4o", Span.Types.SpanKind.Client, 2, Chat()),
-            4 or 6 or 8 => ("execute_tool lookup_order", Span.Types.SpanKind.Internal, 2, Tool(id)),
-            10 => ("GET", Span.Types.SpanKind.Client, 4, Http(server: false)),
-            _ => throw new ArgumentOutOfRangeException(nameof(id)),
-        };
+        var (name, kind, parent, attributes) = Describe(id);
         var span = new Span
         {
             TraceId = traceId,
@@ -76,19 +68,35 @@ internal static class LoadTraces
             EndTimeUnixNano = (ulong)(baseNanos + (id * 1_000_000L) + (id == 1 ? 9_500_000_000L : 400_000_000L)),
             Status = new Status(),
         };
-        var count = 0;
         foreach (var (key, value) in attributes)
         {
             span.Attributes.Add(KeyValue(key, value));
-            count++;
-        }
-
-        for (var i = 0; count < AttributesPerSpan; i++, count++)
-        {
-            span.Attributes.Add(KeyValue(Filler[i].Key, Filler[i].Value));
         }
 
         return span;
+    }
+
+    /// <summary>
+    /// Describes span <paramref name="id"/>: its name, kind, parent span id (0 for the root) and its
+    /// <see cref="AttributesPerSpan"/> attributes (values are <see cref="string"/>, <see cref="bool"/>,
+    /// <see cref="long"/>, <see cref="double"/> or <see cref="string"/>[]). The exporter-app mode builds its
+    /// activities from the same description.
+    /// </summary>
+    public static (string Name, Span.Types.SpanKind Kind, int Parent, (string Key, object Value)[] Attributes) Describe(int id)
+    {
+        var (name, kind, parent, own) = id switch
+        {
+            1 => ("POST /api/checkout/{cartId}", Span.Types.SpanKind.Server, 0, Http(server: true)),
+            2 => ("invoke_agent checkout-assistant", Span.Types.SpanKind.Internal, 1, Agent()),
+            3 or 5 or 7 or 9 => ("chat gpt-4o", Span.Types.SpanKind.Client, 2, Chat()),
+            4 or 6 or 8 => ("execute_tool lookup_order", Span.Types.SpanKind.Internal, 2, Tool(id)),
+            10 => ("GET", Span.Types.SpanKind.Client, 4, Http(server: false)),
+            _ => throw new ArgumentOutOfRangeException(nameof(id)),
+        };
+        var attributes = new (string Key, object Value)[AttributesPerSpan];
+        own.CopyTo(attributes, 0);
+        Array.Copy(Filler, 0, attributes, own.Length, AttributesPerSpan - own.Length);
+        return (name, kind, parent, attributes);
     }
 
     /// <summary>Gets the bytes of span id <paramref name="id"/> (big-endian, 8 bytes).</summary>

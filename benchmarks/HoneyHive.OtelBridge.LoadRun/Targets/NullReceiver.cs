@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
@@ -15,12 +16,18 @@ namespace HoneyHive.OtelBridge.LoadRun.Targets;
 /// <summary>
 /// The baseline target (<c>--null-receiver</c>, run as its own process): an OTLP/gRPC server on the same stack as the
 /// bridge's receiver (Kestrel h2c, Grpc.AspNetCore, the generated <c>TraceService</c> and protobuf decoding of the whole
-/// request) that acknowledges every export and does nothing else.
+/// request) that acknowledges every export and counts its spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same
+/// port) answers the count so far, for the exporters phase (spans exported against spans made).
 /// </summary>
 internal static class NullReceiver
 {
     /// <summary>The line printed once listening; the address follows it.</summary>
     public const string ListeningLine = "NULL-RECEIVER listening on ";
+
+    /// <summary>The path that answers the number of spans received so far.</summary>
+    public const string SpansPath = "/spans";
+
+    private static long spans;
 
     public static async Task<int> RunAsync(int port)
     {
@@ -42,6 +49,7 @@ internal static class NullReceiver
         var app = builder.Build();
         app.UseRouting();
         app.MapGrpcService<NullTraceService>();
+        app.MapGet(SpansPath, () => Interlocked.Read(ref spans).ToString(CultureInfo.InvariantCulture));
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine(ListeningLine + $"http://127.0.0.1:{listen!.IPEndPoint!.Port}/");
 
@@ -55,6 +63,19 @@ internal static class NullReceiver
     {
         private static readonly Task<ExportTraceServiceResponse> Empty = Task.FromResult(new ExportTraceServiceResponse());
 
-        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context) => Empty;
+        public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
+        {
+            var count = 0;
+            foreach (var resource in request.ResourceSpans)
+            {
+                foreach (var scope in resource.ScopeSpans)
+                {
+                    count += scope.Spans.Count;
+                }
+            }
+
+            Interlocked.Add(ref spans, count);
+            return Empty;
+        }
     }
 }
