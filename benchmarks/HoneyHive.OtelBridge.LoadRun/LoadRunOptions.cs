@@ -17,6 +17,7 @@ internal sealed class LoadRunOptions
           --runs N             repeat everything N times and report the median of each figure (default 1)
           --targets LIST       null,bridge,exporters (default null,bridge)
           --rate N             exporters phase: spans/s the app makes (default 5000)
+          --half-rate N        offer N spans/s in the half-rate phase instead of half the sustained rate
           --overload X         offered load of the overload phase, times the sustained rate (default 10)
           --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
           --serve-arg ARG      one more argument for the bridge's `serve` (repeat: --serve-arg --max-held-spans --serve-arg 20000)
@@ -44,6 +45,10 @@ internal sealed class LoadRunOptions
     /// <summary>Gets or sets a value indicating whether the exporters phase runs: an app process per exporter (none,
     /// OTLP/gRPC, HoneyHive) making spans at <see cref="Rate"/>; its CPU and allocations per span.</summary>
     public bool ExportersTarget { get; set; }
+
+    /// <summary>Gets or sets the spans per second offered in the half-rate phase instead of half the sustained rate
+    /// (null: half the sustained rate), so that two builds can be compared at the same load.</summary>
+    public int? HalfRate { get; set; }
 
     /// <summary>Gets or sets the spans per second the exporters phase's app makes.</summary>
     public int Rate { get; set; } = 5000;
@@ -85,6 +90,7 @@ internal sealed class LoadRunOptions
                 case "--null-receiver": options.NullReceiverMode = true; break;
                 case "--port": options.Port = Int(); break;
                 case "--rate": options.Rate = Int(); break;
+                case "--half-rate": options.HalfRate = Int(); break;
                 case "--exporter-app": options.ExporterApp = Value(); break;
                 case "--endpoint": options.Endpoint = new Uri(Value(), UriKind.Absolute); break;
                 case "--help" or "-h": throw new ArgumentException("The load run.");

@@ -183,7 +183,7 @@ internal sealed partial class LoadRunner
     private async Task HalfRateAsync(TargetProcess target, TargetResult result, AcceptAllSink? sink)
     {
         using var generator = new LoadGenerator(target.Address, this.options.Clients);
-        var rate = Math.Max(100, result.SustainedSpansPerSecond / 2);
+        var rate = this.options.HalfRate ?? Math.Max(100, result.SustainedSpansPerSecond / 2);
         var acknowledged = new ConcurrentQueue<LoadRequest>();
         if (sink is not null)
         {
@@ -191,12 +191,15 @@ internal sealed partial class LoadRunner
             sink.Recording = true;
         }
 
+        var cpuStart = target.CpuTime();
         var counts = await generator.OfferAsync(rate, this.Phase, maxInFlightPerClient: 8, acknowledged).ConfigureAwait(false);
+        var cpuEnd = target.CpuTime();
         result.HalfRateSpansPerSecond = counts.OkSpansPerSecond;
+        result.HalfRateCpuSecondsPer100kSpans = counts.OkSpans == 0 ? double.NaN : (cpuEnd - cpuStart).TotalSeconds / counts.OkSpans * 100_000;
         var acks = counts.AckMilliseconds;
         result.AckP50Ms = TargetResult.Percentile(acks, 50);
         result.AckP99Ms = TargetResult.Percentile(acks, 99);
-        var line = $"{result.Target}: half rate {rate:N0} spans/s offered, {counts.OkSpansPerSecond:N0} acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.NotSentSpans} spans not sent: client in-flight limit); ack p50 {result.AckP50Ms:F1} ms, p99 {result.AckP99Ms:F1} ms";
+        var line = $"{result.Target}: half rate {rate:N0} spans/s offered, {counts.OkSpansPerSecond:N0} acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.NotSentSpans} spans not sent: client in-flight limit), CPU {result.HalfRateCpuSecondsPer100kSpans:F2} s/100k spans; ack p50 {result.AckP50Ms:F1} ms, p99 {result.AckP99Ms:F1} ms";
         if (sink is not null)
         {
             await DrainAsync(sink, this.options.RootWait).ConfigureAwait(false);

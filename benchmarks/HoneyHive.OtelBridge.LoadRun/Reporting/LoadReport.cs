@@ -29,6 +29,7 @@ internal static class LoadReport
         var peak = Median(bridges, r => r.PeakRssMiB);
         Row("Peak RSS after saturation, MiB (VmHWM)", Median(nulls, r => r.PeakRssMiB), peak, "F0", "< 400 MiB", peak is { } p ? Met(p < 400) : "");
         Row("Half rate used, spans/s", Median(nulls, r => r.HalfRateSpansPerSecond), Median(bridges, r => r.HalfRateSpansPerSecond), "F0", "", "");
+        Row("CPU seconds per 100,000 spans at the half rate (receiver process)", Median(nulls, r => r.HalfRateCpuSecondsPer100kSpans), Median(bridges, r => r.HalfRateCpuSecondsPer100kSpans), "F2", "", "");
         Row("Export acknowledged, p50 ms (half rate)", Median(nulls, r => r.AckP50Ms), Median(bridges, r => r.AckP50Ms), "F1", "", "");
         Row("Export acknowledged, p99 ms (half rate)", Median(nulls, r => r.AckP99Ms), Median(bridges, r => r.AckP99Ms), "F1", "", "");
         Row("End-to-end, p50 ms (ack → sink, half rate)", null, Median(bridges, r => r.EndToEndP50Ms), "F0", "", "");

@@ -30,6 +30,10 @@ internal sealed class TargetResult
 
     public double HalfRateSpansPerSecond { get; set; }
 
+    /// <summary>Gets or sets the target's CPU seconds per 100,000 spans acknowledged during the half-rate phase (the
+    /// machine not saturated, so less noisy than at saturation; with <c>--half-rate</c>, the same load for two builds).</summary>
+    public double HalfRateCpuSecondsPer100kSpans { get; set; }
+
     public double AckP50Ms { get; set; }
 
     public double AckP99Ms { get; set; }
