@@ -192,6 +192,24 @@ internal static class OtlpProtobufDecoder
         return builder.ToResult();
     }
 
+    /// <summary>Skips the value of a varint, fixed64 or fixed32 field; <see langword="false"/> when it runs past the end.</summary>
+    private static bool TrySkipScalar(ReadOnlySpan<byte> data, ref int position, uint wireType)
+    {
+        if (wireType == WireVarint)
+        {
+            return TryReadVarint(data, ref position, out _);
+        }
+
+        var size = wireType == WireFixed64 ? 8 : 4;
+        if (data.Length - position < size)
+        {
+            return false;
+        }
+
+        position += size;
+        return true;
+    }
+
     private static bool Check(ReadOnlySpan<byte> data, WireMessage message, int depth, ref int spanCount)
     {
         var position = 0;
@@ -211,21 +229,13 @@ internal static class OtlpProtobufDecoder
             switch (tag & 7)
             {
                 case WireVarint:
-                    if (!TryReadVarint(data, ref position, out _))
-                    {
-                        return false;
-                    }
-
-                    break;
                 case WireFixed64:
                 case WireFixed32:
-                    var size = (tag & 7) == WireFixed64 ? 8 : 4;
-                    if (data.Length - position < size)
+                    if (!TrySkipScalar(data, ref position, tag & 7))
                     {
                         return false;
                     }
 
-                    position += size;
                     break;
                 case WireLengthDelimited:
                     if (!TryReadLength(data, ref position, out var length))
@@ -297,21 +307,13 @@ internal static class OtlpProtobufDecoder
             switch (tag & 7)
             {
                 case WireVarint:
-                    if (!TryReadVarint(data, ref position, out _))
-                    {
-                        return false;
-                    }
-
-                    break;
                 case WireFixed64:
                 case WireFixed32:
-                    var size = (tag & 7) == WireFixed64 ? 8 : 4;
-                    if (data.Length - position < size)
+                    if (!TrySkipScalar(data, ref position, tag & 7))
                     {
                         return false;
                     }
 
-                    position += size;
                     break;
                 case WireLengthDelimited:
                     if (!TryReadLength(data, ref position, out var length))
