@@ -5,6 +5,7 @@ using Google.Protobuf;
 using HoneyHive.OtelBridge.Implementation.Otlp;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
 using HoneyHive.OtelBridge.Implementation.Spans;
+using HoneyHive.OtelBridge.Tests.Implementation.Spans;
 using static HoneyHive.OtelBridge.Tests.Implementation.Otlp.ProtobufWire;
 
 namespace HoneyHive.OtelBridge.Tests.Implementation.Otlp;
@@ -425,86 +426,7 @@ public sealed class OtlpProtobufDecoderTests
         Assert.Equal(expected.Spans.Count, actual.Spans.Count);
         for (var i = 0; i < expected.Spans.Count; i++)
         {
-            AssertSameSpan(expected.Spans[i], actual.Spans[i]);
-        }
-    }
-
-    private static void AssertSameSpan(SpanRecord expected, SpanRecord actual)
-    {
-        Assert.Equal(expected.TraceId, actual.TraceId);
-        Assert.Equal(expected.SpanId, actual.SpanId);
-        Assert.Equal(expected.ParentSpanId, actual.ParentSpanId);
-        Assert.Equal(expected.Name, actual.Name);
-        Assert.Equal(expected.Kind, actual.Kind);
-        Assert.Equal(expected.StartTimeUnixNano, actual.StartTimeUnixNano);
-        Assert.Equal(expected.EndTimeUnixNano, actual.EndTimeUnixNano);
-        Assert.Equal(expected.StatusCode, actual.StatusCode);
-        Assert.Equal(expected.StatusMessage, actual.StatusMessage);
-        AssertSameKeyValues(expected.Attributes, actual.Attributes);
-        Assert.Equal(expected.Events.Count, actual.Events.Count);
-        for (var e = 0; e < expected.Events.Count; e++)
-        {
-            Assert.Equal(expected.Events[e].Name, actual.Events[e].Name);
-            Assert.Equal(expected.Events[e].TimeUnixNano, actual.Events[e].TimeUnixNano);
-            AssertSameKeyValues(expected.Events[e].Attributes, actual.Events[e].Attributes);
-        }
-
-        Assert.Equal(expected.Links.Count, actual.Links.Count);
-        for (var l = 0; l < expected.Links.Count; l++)
-        {
-            Assert.Equal(expected.Links[l].TraceId, actual.Links[l].TraceId);
-            Assert.Equal(expected.Links[l].SpanId, actual.Links[l].SpanId);
-            AssertSameKeyValues(expected.Links[l].Attributes, actual.Links[l].Attributes);
-        }
-
-        AssertSameKeyValues(expected.ResourceAttributes, actual.ResourceAttributes);
-        Assert.Equal(expected.ScopeName, actual.ScopeName);
-        Assert.Equal(expected.ScopeVersion, actual.ScopeVersion);
-    }
-
-    private static void AssertSameKeyValues(IReadOnlyList<KeyValuePair<string, object?>> expected, IReadOnlyList<KeyValuePair<string, object?>> actual)
-    {
-        Assert.Equal(expected.Count, actual.Count);
-        for (var i = 0; i < expected.Count; i++)
-        {
-            Assert.Equal(expected[i].Key, actual[i].Key);
-            AssertSameValue(expected[i].Value, actual[i].Value);
-        }
-    }
-
-    private static void AssertSameValue(object? expected, object? actual)
-    {
-        if (expected is null)
-        {
-            Assert.Null(actual);
-            return;
-        }
-
-        Assert.NotNull(actual);
-        Assert.Equal(expected.GetType(), actual.GetType());
-        switch (expected)
-        {
-            case byte[] bytes:
-                Assert.Equal(bytes, (byte[])actual);
-                break;
-            case object?[] array:
-                var actualArray = (object?[])actual;
-                Assert.Equal(array.Length, actualArray.Length);
-                for (var i = 0; i < array.Length; i++)
-                {
-                    AssertSameValue(array[i], actualArray[i]);
-                }
-
-                break;
-            case IReadOnlyList<KeyValuePair<string, object?>> list:
-                AssertSameKeyValues(list, (IReadOnlyList<KeyValuePair<string, object?>>)actual);
-                break;
-            case double number:
-                Assert.Equal(BitConverter.DoubleToInt64Bits(number), BitConverter.DoubleToInt64Bits((double)actual));
-                break;
-            default:
-                Assert.Equal(expected, actual);
-                break;
+            SpanRecordAssert.Equal(expected.Spans[i], actual.Spans[i]);
         }
     }
 }

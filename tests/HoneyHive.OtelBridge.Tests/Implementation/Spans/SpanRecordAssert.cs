@@ -8,7 +8,7 @@ namespace HoneyHive.OtelBridge.Tests.Implementation.Spans;
 
 /// <summary>
 /// Field-by-field equality of span records, attribute values compared by value and by type
-/// (a <see cref="long"/> 1 is not a <see cref="double"/> 1), so a failure names the field.
+/// (a <see cref="long"/> 1 is not a <see cref="double"/> 1; doubles by their bits), so a failure names the field.
 /// </summary>
 internal static class SpanRecordAssert
 {
@@ -83,6 +83,12 @@ internal static class SpanRecordAssert
                 return;
             case byte[] expectedBytes:
                 Assert.Equal(expectedBytes, Assert.IsType<byte[]>(actual));
+                return;
+            case double expectedDouble:
+                // By bits: -0.0 is not 0.0, and a NaN keeps its payload.
+                Assert.True(
+                    actual is double d && BitConverter.DoubleToInt64Bits(expectedDouble) == BitConverter.DoubleToInt64Bits(d),
+                    $"{path}: expected {Describe(expected)}, got {Describe(actual)}");
                 return;
             default:
                 Assert.True(
