@@ -192,6 +192,19 @@ internal static class OtlpProtobufDecoder
         return builder.ToResult();
     }
 
+    /// <summary>Reads a field's tag; <see langword="false"/> when it runs past the end or names field 0.</summary>
+    private static bool TryReadTag(ReadOnlySpan<byte> data, ref int position, out uint tag)
+    {
+        if (!TryReadVarint(data, ref position, out var raw))
+        {
+            tag = 0;
+            return false;
+        }
+
+        tag = (uint)raw;
+        return tag >> 3 != 0;
+    }
+
     /// <summary>Skips the value of a varint, fixed64 or fixed32 field; <see langword="false"/> when it runs past the end.</summary>
     private static bool TrySkipScalar(ReadOnlySpan<byte> data, ref int position, uint wireType)
     {
@@ -215,13 +228,7 @@ internal static class OtlpProtobufDecoder
         var position = 0;
         while (position < data.Length)
         {
-            if (!TryReadVarint(data, ref position, out var raw))
-            {
-                return false;
-            }
-
-            var tag = (uint)raw;
-            if (tag >> 3 == 0)
+            if (!TryReadTag(data, ref position, out var tag))
             {
                 return false;
             }
@@ -293,13 +300,7 @@ internal static class OtlpProtobufDecoder
         var endTag = (startTag & ~7u) | WireEndGroup;
         while (position < data.Length)
         {
-            if (!TryReadVarint(data, ref position, out var raw))
-            {
-                return false;
-            }
-
-            var tag = (uint)raw;
-            if (tag >> 3 == 0)
+            if (!TryReadTag(data, ref position, out var tag))
             {
                 return false;
             }
