@@ -34,12 +34,7 @@ internal sealed partial class LoadRunner
 
     public async Task<TargetResult> RunNullAsync()
     {
-        using var target = await TargetProcess.StartAsync(
-            typeof(LoadRunner).Assembly.Location,
-            ["--null-receiver"],
-            new Dictionary<string, string>(),
-            NullListeningRegex(),
-            TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        using var target = await StartNullReceiverAsync().ConfigureAwait(false);
         var result = new TargetResult { Target = "null" };
         await this.SaturateAsync(target, result, sink: null).ConfigureAwait(false);
         await this.HalfRateAsync(target, result, sink: null).ConfigureAwait(false);
@@ -89,7 +84,7 @@ internal sealed partial class LoadRunner
     public async Task<List<ExporterResult>> RunExportersAsync()
     {
         var dll = typeof(LoadRunner).Assembly.Location;
-        using var nullReceiver = await TargetProcess.StartAsync(dll, ["--null-receiver"], new Dictionary<string, string>(), NullListeningRegex(), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        using var nullReceiver = await StartNullReceiverAsync().ConfigureAwait(false);
         var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
         await using var sinkScope = sink.ConfigureAwait(false);
         using var http = new HttpClient();
@@ -123,6 +118,14 @@ internal sealed partial class LoadRunner
 
         return results;
     }
+
+    /// <summary>Starts the null receiver: this binary in <c>--null-receiver</c> mode, its own process.</summary>
+    private static Task<TargetProcess> StartNullReceiverAsync() => TargetProcess.StartAsync(
+        typeof(LoadRunner).Assembly.Location,
+        ["--null-receiver"],
+        new Dictionary<string, string>(),
+        NullListeningRegex(),
+        TimeSpan.FromSeconds(30));
 
     /// <summary>Waits until the sink has seen nothing new for a second (at most root wait + 15 s).</summary>
     private static async Task DrainAsync(AcceptAllSink sink, double rootWait)
