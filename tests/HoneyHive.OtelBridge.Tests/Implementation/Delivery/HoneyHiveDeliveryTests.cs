@@ -376,15 +376,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         var before = this.server.Requests.Count;
 
         // Act
-        delivery.Submit([Batch(sessions[0], "first")]);
-        await held.Task.WaitAsync(Bounded);
-        foreach (var sessionId in sessions.Skip(1))
-        {
-            delivery.Submit([Batch(sessionId, "x" + sessionId[^2..], "y" + sessionId[^2..])]);
-        }
-
-        hold.SetResult();
-        var flushed = await delivery.FlushAsync(Bounded);
+        var flushed = await SubmitBehindHeldAsync(delivery, (hold, held), Batch(sessions[0], "first"), sessions.Skip(1).Select(sessionId => Batch(sessionId, "x" + sessionId[^2..], "y" + sessionId[^2..])));
 
         // Assert
         Assert.True(flushed);
@@ -416,15 +408,8 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
             [.. Enumerable.Range(session * 10, 3).Select(i => TestEvents.Rich(i, eventsCarryTheirSession ? sessions[session] : null))];
 
         // Act
-        delivery.Submit([new SessionEventBatchCall(sessions[0], new SessionEventBatchRequest { Events = Events(0) })]);
-        await held.Task.WaitAsync(Bounded);
-        for (var s = 1; s < sessions.Count; s++)
-        {
-            delivery.Submit([new SessionEventBatchCall(sessions[s], new SessionEventBatchRequest { Events = Events(s) })]);
-        }
-
-        hold.SetResult();
-        var flushed = await delivery.FlushAsync(Bounded);
+        SessionEventBatchCall Call(int s) => new(sessions[s], new SessionEventBatchRequest { Events = Events(s) });
+        var flushed = await SubmitBehindHeldAsync(delivery, (hold, held), Call(0), Enumerable.Range(1, sessions.Count - 1).Select(Call));
 
         // Assert: what the old path sent, in the order delivery merged the sessions: each event's session_id set,
         // then the batch serialized.
@@ -468,15 +453,8 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
             [.. Enumerable.Range((session + 100) * 10, 4).Select(n => TestEvents.Rich(n, Own(n)))];
 
         // Act
-        delivery.Submit([new SessionEventBatchCall(sessions[0], new SessionEventBatchRequest { Events = Events(0) })]);
-        await held.Task.WaitAsync(Bounded);
-        for (var s = 1; s < sessions.Count; s++)
-        {
-            delivery.Submit([new SessionEventBatchCall(sessions[s], new SessionEventBatchRequest { Events = Events(s) })]);
-        }
-
-        hold.SetResult();
-        var flushed = await delivery.FlushAsync(Bounded);
+        SessionEventBatchCall Call(int s) => new(sessions[s], new SessionEventBatchRequest { Events = Events(s) });
+        var flushed = await SubmitBehindHeldAsync(delivery, (hold, held), Call(0), Enumerable.Range(1, sessions.Count - 1).Select(Call));
 
         // Assert: the old way: each event's session_id set to its batch's (the other one replaced), then serialized.
         Assert.True(flushed);
@@ -595,12 +573,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
             new SessionEventBatchRequest { Events = [.. Enumerable.Range((session + 120) * 10, count).Select(n => TestEvents.Rich(n, Own(n)))] });
 
         // Act
-        delivery.Submit([Batch(0, 1)]);
-        await held.Task.WaitAsync(Bounded);
-        delivery.Submit([Batch(1, 3)]);
-        delivery.Submit([Batch(2, 2)]);
-        hold.SetResult();
-        var flushed = await delivery.FlushAsync(Bounded);
+        var flushed = await SubmitBehindHeldAsync(delivery, (hold, held), Batch(0, 1), [Batch(1, 3), Batch(2, 2)]);
 
         // Assert: the refused body and its two halves, each the old way (every event with its batch's session).
         Assert.True(flushed);
@@ -703,12 +676,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = 1 });
 
         // Act: nothing was created by this delivery, so each batch goes to its own session route.
-        delivery.Submit([StartSession(SessionId(70))]);
-        await held.Task.WaitAsync(Bounded);
-        delivery.Submit([Batch(SessionId(71), "a")]);
-        delivery.Submit([Batch(SessionId(72), "b")]);
-        hold.SetResult();
-        var flushed = await delivery.FlushAsync(Bounded);
+        var flushed = await SubmitBehindHeldAsync(delivery, (hold, held), StartSession(SessionId(70)), [Batch(SessionId(71), "a"), Batch(SessionId(72), "b")]);
 
         // Assert
         Assert.True(flushed);
@@ -1045,6 +1013,21 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     /// (<c>Held</c> completes when the first arrives) and answer every request with <paramref name="answer"/>'s
     /// response (default 200).
     /// </summary>
+    /// <summary>Submits <paramref name="first"/>, waits until the server holds it (see <see cref="HoldBatchesOf"/>), submits
+    /// each of <paramref name="rest"/> behind it (one call a submission), lets the server answer and flushes.</summary>
+    private static async Task<bool> SubmitBehindHeldAsync(HoneyHiveDelivery delivery, (TaskCompletionSource Hold, TaskCompletionSource Held) gate, ApiCall first, IEnumerable<ApiCall> rest)
+    {
+        delivery.Submit([first]);
+        await gate.Held.Task.WaitAsync(Bounded);
+        foreach (var call in rest)
+        {
+            delivery.Submit([call]);
+        }
+
+        gate.Hold.SetResult();
+        return await delivery.FlushAsync(Bounded);
+    }
+
     private (TaskCompletionSource Hold, TaskCompletionSource Held) HoldBatchesOf(string sessionId, Func<RecordedRequest, FakeResponse>? answer = null)
     {
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
