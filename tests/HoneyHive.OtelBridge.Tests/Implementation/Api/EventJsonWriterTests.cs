@@ -110,14 +110,7 @@ public sealed class EventJsonWriterTests
     }
 
     [Theory]
-    [InlineData("genai-agent")]
-    [InlineData("semantic-kernel")]
-    [InlineData("openinference")]
-    [InlineData("openllmetry")]
-    [InlineData("honeyhive-sdk")]
-    [InlineData("web-request")]
-    [InlineData("failing-tool")]
-    [InlineData("conversation")]
+    [MemberData(nameof(TraceMapperTests.GoldenTraces), MemberType = typeof(TraceMapperTests))]
     public void Encode_MappedGoldenTrace_SerializerBytesWithAndWithoutSession(string name)
     {
         // Arrange

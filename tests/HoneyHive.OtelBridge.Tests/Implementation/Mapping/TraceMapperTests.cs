@@ -15,15 +15,12 @@ public sealed class TraceMapperTests(ITestOutputHelper output)
 {
     private static readonly string GoldenDirectory = Path.Combine(AppContext.BaseDirectory, "Implementation", "Mapping", "Golden");
 
+    /// <summary>Gets the names of the golden traces (<c>Golden/&lt;name&gt;.otlp.json</c> and <c>.golden.json</c>).</summary>
+    public static TheoryData<string> GoldenTraces =>
+        ["genai-agent", "semantic-kernel", "openinference", "openllmetry", "honeyhive-sdk", "web-request", "failing-tool", "conversation"];
+
     [Theory]
-    [InlineData("genai-agent")]
-    [InlineData("semantic-kernel")]
-    [InlineData("openinference")]
-    [InlineData("openllmetry")]
-    [InlineData("honeyhive-sdk")]
-    [InlineData("web-request")]
-    [InlineData("failing-tool")]
-    [InlineData("conversation")]
+    [MemberData(nameof(GoldenTraces))]
     public void ToCalls_GoldenTrace_MatchesGoldenFile(string name)
     {
         // Arrange
