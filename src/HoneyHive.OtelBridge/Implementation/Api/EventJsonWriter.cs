@@ -10,8 +10,9 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// Writes an <see cref="EventRequest"/> as the source-generated serializer does
 /// (<c>JsonSerializer.Serialize(writer, request, HoneyHiveJsonContext.Default.EventRequest)</c>), byte for byte, without
 /// it: the fields in <see cref="EventRequest"/>'s declaration order with pre-encoded names, a null field left out
-/// (<see cref="HoneyHiveJsonContext"/>'s <c>WhenWritingNull</c>), a <see cref="JsonObject"/> field by its own
-/// <c>WriteTo</c> with the serializer's options (what the serializer's converter calls), and where its
+/// (<see cref="HoneyHiveJsonContext"/>'s <c>WhenWritingNull</c>), an object field as its <see cref="JsonObject"/>'s
+/// <c>WriteTo</c> with the serializer's options writes it (what the serializer's converter calls; a mapped event's
+/// field is written from the mapper's properties without making the object: <see cref="FieldObject"/>), and where its
 /// <c>session_id</c> is or would be reported, so that the JSON with another session can be spliced from it.
 /// </summary>
 /// <remarks>
@@ -76,14 +77,14 @@ internal static class EventJsonWriter
             writer.WriteString(EventType, eventType);
         }
 
-        WriteObjectProperty(writer, Inputs, request.Inputs);
+        WriteObjectProperty(writer, Inputs, request.InputsField);
         if (request.EventId is { } eventId)
         {
             writer.WriteString(EventId, eventId);
         }
 
         sessionSlot = writer.BytesCommitted + writer.BytesPending;
-        propertiesBeforeSession = request.EventType is not null || request.Inputs is not null || request.EventId is not null;
+        propertiesBeforeSession = request.EventType is not null || request.InputsField is not null || request.EventId is not null;
         if (request.SessionId is { } sessionId)
         {
             writer.WriteString(SessionId, sessionId);
@@ -112,8 +113,8 @@ internal static class EventJsonWriter
 
         WriteString(writer, EventName, request.EventName);
         WriteString(writer, Source, request.Source);
-        WriteObjectProperty(writer, Config, request.Config);
-        WriteObjectProperty(writer, Outputs, request.Outputs);
+        WriteObjectProperty(writer, Config, request.ConfigField);
+        WriteObjectProperty(writer, Outputs, request.OutputsField);
         WriteString(writer, Error, request.Error);
         if (request.StartTime is { } start)
         {
@@ -131,10 +132,10 @@ internal static class EventJsonWriter
             writer.WriteNumber(Duration, duration);
         }
 
-        WriteObjectProperty(writer, Metadata, request.Metadata);
-        WriteObjectProperty(writer, Metrics, request.Metrics);
-        WriteObjectProperty(writer, Feedback, request.Feedback);
-        WriteObjectProperty(writer, UserProperties, request.UserProperties);
+        WriteObjectProperty(writer, Metadata, request.MetadataField);
+        WriteObjectProperty(writer, Metrics, request.MetricsField);
+        WriteObjectProperty(writer, Feedback, request.FeedbackField);
+        WriteObjectProperty(writer, UserProperties, request.UserPropertiesField);
         WriteString(writer, ProjectId, request.ProjectId);
         propertiesAfterSession = writer.BytesCommitted + writer.BytesPending > afterSession;
         writer.WriteEndObject();
@@ -148,7 +149,7 @@ internal static class EventJsonWriter
         }
     }
 
-    private static void WriteObjectProperty(Utf8JsonWriter writer, JsonEncodedText name, JsonObject? value)
+    private static void WriteObjectProperty(Utf8JsonWriter writer, JsonEncodedText name, FieldObject? value)
     {
         if (value is not null)
         {

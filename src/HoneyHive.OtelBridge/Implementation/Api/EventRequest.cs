@@ -16,9 +16,24 @@ internal sealed class EventRequest
     [JsonPropertyName("event_type")]
     public string EventType { get; set; } = EventTypes.Chain;
 
+    /// <summary>Stands for "inputs never set": the first read makes the default empty object.</summary>
+    private static readonly FieldObject UnsetInputs = new(Array.Empty<KeyValuePair<string, FieldValue>>());
+
+    private FieldObject? inputs = UnsetInputs;
+    private FieldObject? config;
+    private FieldObject? outputs;
+    private FieldObject? metadata;
+    private FieldObject? metrics;
+    private FieldObject? feedback;
+    private FieldObject? userProperties;
+
     /// <summary>Gets or sets the inputs; always an object (the API requires it).</summary>
     [JsonPropertyName("inputs")]
-    public JsonObject Inputs { get; set; } = [];
+    public JsonObject Inputs
+    {
+        get => this.InputsField?.Object!;
+        set => this.inputs = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("event_id")]
     public string? EventId { get; set; }
@@ -39,10 +54,18 @@ internal sealed class EventRequest
     public string? Source { get; set; }
 
     [JsonPropertyName("config")]
-    public JsonObject? Config { get; set; }
+    public JsonObject? Config
+    {
+        get => this.config?.Object;
+        set => this.config = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("outputs")]
-    public JsonObject? Outputs { get; set; }
+    public JsonObject? Outputs
+    {
+        get => this.outputs?.Object;
+        set => this.outputs = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("error")]
     public string? Error { get; set; }
@@ -60,19 +83,100 @@ internal sealed class EventRequest
     public double? Duration { get; set; }
 
     [JsonPropertyName("metadata")]
-    public JsonObject? Metadata { get; set; }
+    public JsonObject? Metadata
+    {
+        get => this.metadata?.Object;
+        set => this.metadata = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("metrics")]
-    public JsonObject? Metrics { get; set; }
+    public JsonObject? Metrics
+    {
+        get => this.metrics?.Object;
+        set => this.metrics = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("feedback")]
-    public JsonObject? Feedback { get; set; }
+    public JsonObject? Feedback
+    {
+        get => this.feedback?.Object;
+        set => this.feedback = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("user_properties")]
-    public JsonObject? UserProperties { get; set; }
+    public JsonObject? UserProperties
+    {
+        get => this.userProperties?.Object;
+        set => this.userProperties = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("project_id")]
     public string? ProjectId { get; set; }
+
+    /// <summary>Gets or sets <see cref="Inputs"/> as the field they are held in (an empty object unless set).</summary>
+    [JsonIgnore]
+    internal FieldObject? InputsField
+    {
+        get
+        {
+            if (ReferenceEquals(this.inputs, UnsetInputs))
+            {
+                this.inputs = new FieldObject(new JsonObject());
+            }
+
+            return this.inputs;
+        }
+
+        set => this.inputs = value;
+    }
+
+    /// <summary>Gets or sets <see cref="Config"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? ConfigField
+    {
+        get => this.config;
+        set => this.config = value;
+    }
+
+    /// <summary>Gets or sets <see cref="Outputs"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? OutputsField
+    {
+        get => this.outputs;
+        set => this.outputs = value;
+    }
+
+    /// <summary>Gets or sets <see cref="Metadata"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? MetadataField
+    {
+        get => this.metadata;
+        set => this.metadata = value;
+    }
+
+    /// <summary>Gets or sets <see cref="Metrics"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? MetricsField
+    {
+        get => this.metrics;
+        set => this.metrics = value;
+    }
+
+    /// <summary>Gets or sets <see cref="Feedback"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? FeedbackField
+    {
+        get => this.feedback;
+        set => this.feedback = value;
+    }
+
+    /// <summary>Gets or sets <see cref="UserProperties"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? UserPropertiesField
+    {
+        get => this.userProperties;
+        set => this.userProperties = value;
+    }
 }
 
 /// <summary>The event types the API accepts.</summary>

@@ -5,6 +5,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
 
 namespace HoneyHive.OtelBridge.Implementation.Mapping;
 
@@ -77,6 +78,23 @@ internal sealed class AttributeJson
                 return JsonValue.Create(this.Truncate(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
         }
     }
+
+    /// <summary>
+    /// Converts an attribute value as <see cref="ToJson"/> does, keeping a string, a finite number or a boolean as a
+    /// <see cref="FieldValue"/> instead of a node (the same JSON once written).
+    /// </summary>
+    /// <param name="key">The attribute key (recorded when a string is truncated).</param>
+    /// <param name="value">The value.</param>
+    /// <returns>The value; JSON <c>null</c> for an empty value.</returns>
+    public FieldValue ToField(TruncationKey key, object? value) => value switch
+    {
+        string s => this.Truncate(key, s),
+        bool b => b,
+        long l => l,
+        int i => (long)i,
+        double d when double.IsFinite(d) => d,
+        _ => this.ToJson(key, value),
+    };
 
     /// <summary>
     /// Converts a value that may hold JSON text (messages, tool arguments): a string that parses

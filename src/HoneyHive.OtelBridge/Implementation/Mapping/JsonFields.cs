@@ -2,14 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
 
 namespace HoneyHive.OtelBridge.Implementation.Mapping;
 
 /// <summary>
 /// The properties of one event field (<c>metadata</c>, <c>config</c>...) while <see cref="SpanMapper"/> fills it, with
 /// the <see cref="JsonObject"/> operations the mapper uses and their meaning (setting a present key replaces its value
-/// in place, <see cref="TryAdd"/> keeps the first, a missing key reads as <see langword="null"/>), turned into a
-/// <see cref="JsonObject"/> once, at the end (<see cref="ToJsonObject"/>), sized exactly.
+/// in place, <see cref="TryAdd"/> keeps the first, a missing key reads as <see langword="null"/>), turned into the
+/// event's <see cref="FieldObject"/> once, at the end (<see cref="ToField"/>), sized exactly. Strings and numbers stay
+/// <see cref="FieldValue"/>s: they become nodes only if someone asks the field for its <see cref="JsonObject"/>.
 /// </summary>
 /// <remarks>
 /// A <see cref="JsonObject"/> filled one property at a time grows its dictionary through 3, 7, 17 and 37 entries: a
@@ -23,34 +25,37 @@ internal sealed class JsonFields
     /// <summary>Above this many properties, lookups go through a dictionary instead of a scan.</summary>
     internal const int IndexThreshold = 32;
 
-    private readonly List<KeyValuePair<string, JsonNode?>> fields = [];
+    private readonly List<KeyValuePair<string, FieldValue>> fields = [];
     private Dictionary<string, int>? index;
 
     /// <summary>Gets the number of properties.</summary>
     public int Count => this.fields.Count;
 
-    /// <summary>Gets or sets a property: <see langword="null"/> when missing; setting a present key keeps its place.</summary>
+    /// <summary>Sets a property: setting a present key keeps its place.</summary>
     /// <param name="key">The key.</param>
-    public JsonNode? this[string key]
+    public FieldValue this[string key]
     {
-        get
-        {
-            var at = this.IndexOf(key);
-            return at >= 0 ? this.fields[at].Value : null;
-        }
-
         set
         {
             var at = this.IndexOf(key);
             if (at >= 0)
             {
-                this.fields[at] = new KeyValuePair<string, JsonNode?>(key, value);
+                this.fields[at] = new KeyValuePair<string, FieldValue>(key, value);
             }
             else
             {
                 this.Append(key, value);
             }
         }
+    }
+
+    /// <summary>Reads a property as a node (<see cref="FieldValue.ToNode"/>): <see langword="null"/> when missing.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The node, or <see langword="null"/>.</returns>
+    public JsonNode? GetNode(string key)
+    {
+        var at = this.IndexOf(key);
+        return at >= 0 ? this.fields[at].Value.ToNode() : null;
     }
 
     /// <summary>Tells whether <paramref name="key"/> is present.</summary>
@@ -62,7 +67,7 @@ internal sealed class JsonFields
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>
     /// <returns><see langword="true"/> when added.</returns>
-    public bool TryAdd(string key, JsonNode? value)
+    public bool TryAdd(string key, FieldValue value)
     {
         if (this.IndexOf(key) >= 0)
         {
@@ -73,14 +78,18 @@ internal sealed class JsonFields
         return true;
     }
 
-    /// <summary>Makes the object of the properties, in their order, and empties this for the next span.</summary>
-    /// <returns>The object.</returns>
-    public JsonObject ToJsonObject()
+    /// <summary>Makes the event field of the properties, in their order, and empties this for the next span.</summary>
+    /// <returns>The field.</returns>
+    public FieldObject ToField()
     {
-        var result = this.fields.Count == 0 ? new JsonObject() : new JsonObject(this.fields);
+        var result = new FieldObject(this.fields.Count == 0 ? [] : [.. this.fields]);
         this.Clear();
         return result;
     }
+
+    /// <summary>Makes the object of the properties, in their order, and empties this for the next span.</summary>
+    /// <returns>The object.</returns>
+    public JsonObject ToJsonObject() => this.ToField().Object;
 
     /// <summary>Forgets every property (after a span whose mapping failed).</summary>
     public void Clear()
@@ -89,9 +98,9 @@ internal sealed class JsonFields
         this.index?.Clear();
     }
 
-    private void Append(string key, JsonNode? value)
+    private void Append(string key, FieldValue value)
     {
-        this.fields.Add(new KeyValuePair<string, JsonNode?>(key, value));
+        this.fields.Add(new KeyValuePair<string, FieldValue>(key, value));
         if (this.index is not null && this.index.Count > 0)
         {
             this.index.Add(key, this.fields.Count - 1);

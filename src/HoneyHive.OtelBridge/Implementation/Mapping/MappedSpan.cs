@@ -2,10 +2,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
 
 namespace HoneyHive.OtelBridge.Implementation.Mapping;
 
-/// <summary>What one span says, in HoneyHive terms, before it is shaped into a request.</summary>
+/// <summary>
+/// What one span says, in HoneyHive terms, before it is shaped into a request. Its object fields are
+/// <see cref="FieldObject"/>s (<c>…Field</c>): an event takes them as they are; the <see cref="JsonObject"/> properties
+/// make (once) and return the field's object, which a caller may change.
+/// </summary>
 internal sealed class MappedSpan
 {
     public required string EventType { get; init; }
@@ -23,19 +28,33 @@ internal sealed class MappedSpan
 
     public required double Duration { get; init; }
 
-    public required JsonObject Config { get; init; }
+    public required FieldObject ConfigField { get; init; }
 
-    public required JsonObject Inputs { get; init; }
+    public JsonObject Config => this.ConfigField.Object;
 
-    public required JsonObject Outputs { get; init; }
+    public required FieldObject InputsField { get; init; }
 
-    public required JsonObject Metadata { get; init; }
+    public JsonObject Inputs => this.InputsField.Object;
 
-    public required JsonObject Metrics { get; init; }
+    public required FieldObject OutputsField { get; init; }
 
-    public required JsonObject Feedback { get; init; }
+    public JsonObject Outputs => this.OutputsField.Object;
 
-    public required JsonObject UserProperties { get; init; }
+    public required FieldObject MetadataField { get; init; }
+
+    public JsonObject Metadata => this.MetadataField.Object;
+
+    public required FieldObject MetricsField { get; init; }
+
+    public JsonObject Metrics => this.MetricsField.Object;
+
+    public required FieldObject FeedbackField { get; init; }
+
+    public JsonObject Feedback => this.FeedbackField.Object;
+
+    public required FieldObject UserPropertiesField { get; init; }
+
+    public JsonObject UserProperties => this.UserPropertiesField.Object;
 
     public string? Error { get; init; }
 }

@@ -4,6 +4,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using HoneyHive.OtelBridge.Implementation.Api;
 
 namespace HoneyHive.OtelBridge.Implementation.Mapping;
 
@@ -193,6 +194,26 @@ internal sealed class SpanAttributeReader
             if (this.TryTake(key, out var value) && result is null && value is not null)
             {
                 result = this.Json.ToJson(key, value);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Gets the first present key's value as <see cref="TakeJson"/> does, a string, number or boolean kept as it is
+    /// (<see cref="AttributeJson.ToField"/>), marking every listed key used; JSON <c>null</c> when none.
+    /// </summary>
+    public FieldValue TakeField(params ReadOnlySpan<string> keys)
+    {
+        FieldValue result = default;
+        var found = false;
+        foreach (var key in keys)
+        {
+            if (this.TryTake(key, out var value) && !found && value is not null)
+            {
+                result = this.Json.ToField(key, value);
+                found = true;
             }
         }
 

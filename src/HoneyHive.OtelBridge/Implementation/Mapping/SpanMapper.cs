@@ -127,7 +127,7 @@ internal static class SpanMapper
 
         foreach (var pair in reader.Remaining())
         {
-            b.Metadata.TryAdd(pair.Key, json.ToJson(pair.Key, pair.Value));
+            b.Metadata.TryAdd(pair.Key, json.ToField(pair.Key, pair.Value));
         }
 
         JsonArray? otherEvents = null;
@@ -182,13 +182,13 @@ internal static class SpanMapper
             StartTime = span.StartTimeUnixNano / 1_000_000,
             EndTime = span.EndTimeUnixNano / 1_000_000,
             Duration = Math.Max(0, span.EndTimeUnixNano - span.StartTimeUnixNano) / 1_000_000.0,
-            Config = b.Config.ToJsonObject(),
-            Inputs = b.Inputs.ToJsonObject(),
-            Outputs = b.Outputs.ToJsonObject(),
-            Metadata = b.Metadata.ToJsonObject(),
-            Metrics = b.Metrics.ToJsonObject(),
-            Feedback = b.Feedback.ToJsonObject(),
-            UserProperties = b.UserProperties.ToJsonObject(),
+            ConfigField = b.Config.ToField(),
+            InputsField = b.Inputs.ToField(),
+            OutputsField = b.Outputs.ToField(),
+            MetadataField = b.Metadata.ToField(),
+            MetricsField = b.Metrics.ToField(),
+            FeedbackField = b.Feedback.ToField(),
+            UserPropertiesField = b.UserProperties.ToField(),
             Error = error,
         };
     }
@@ -216,7 +216,7 @@ internal static class SpanMapper
 
         foreach (var key in reader.KeysWithPrefix("gen_ai.request."))
         {
-            b.Config.TryAdd(key["gen_ai.request.".Length..].Replace('.', '_'), reader.TakeJson(key));
+            b.Config.TryAdd(key["gen_ai.request.".Length..].Replace('.', '_'), reader.TakeField(key));
         }
 
         if (reader.TakeParsed("llm.invocation_parameters") is JsonObject parameters)
@@ -329,13 +329,13 @@ internal static class SpanMapper
     {
         foreach (var (target, sources, mask) in MetadataMap)
         {
-            if (reader.MayHaveAny(mask) && reader.TakeJson(sources) is { } value)
+            if (reader.MayHaveAny(mask) && reader.TakeField(sources) is { IsNull: false } value)
             {
                 b.Metadata.TryAdd(target, value);
             }
         }
 
-        if (b.Metadata["system"] is JsonValue system && !b.Config.ContainsKey("provider"))
+        if (b.Metadata.GetNode("system") is JsonValue system && !b.Config.ContainsKey("provider"))
         {
             b.Config["provider"] = system.DeepClone();
         }
@@ -359,9 +359,9 @@ internal static class SpanMapper
             b.Metadata.TryAdd("finish_reason", reason);
         }
 
-        if (b.Metadata["total_tokens"] is null
-            && (b.Metadata["input_tokens"] ?? b.Metadata["prompt_tokens"]) is JsonValue input
-            && (b.Metadata["output_tokens"] ?? b.Metadata["completion_tokens"]) is JsonValue output
+        if (b.Metadata.GetNode("total_tokens") is null
+            && (b.Metadata.GetNode("input_tokens") ?? b.Metadata.GetNode("prompt_tokens")) is JsonValue input
+            && (b.Metadata.GetNode("output_tokens") ?? b.Metadata.GetNode("completion_tokens")) is JsonValue output
             && input.TryGetValue<long>(out var i) && output.TryGetValue<long>(out var o))
         {
             b.Metadata["total_tokens"] = i + o;

@@ -215,14 +215,14 @@ internal static class TraceMapper
             StartTime = mapped.StartTime,
             EndTime = mapped.EndTime,
             Duration = mapped.Duration,
-            Config = NullIfEmpty(mapped.Config),
-            Inputs = mapped.Inputs,
-            Outputs = NullIfEmpty(mapped.Outputs),
+            ConfigField = NullIfEmpty(mapped.ConfigField),
+            InputsField = mapped.InputsField,
+            OutputsField = NullIfEmpty(mapped.OutputsField),
             Error = mapped.Error,
-            Metadata = mapped.Metadata,
-            Metrics = NullIfEmpty(mapped.Metrics),
-            Feedback = NullIfEmpty(mapped.Feedback),
-            UserProperties = NullIfEmpty(mapped.UserProperties),
+            MetadataField = mapped.MetadataField,
+            MetricsField = NullIfEmpty(mapped.MetricsField),
+            FeedbackField = NullIfEmpty(mapped.FeedbackField),
+            UserPropertiesField = NullIfEmpty(mapped.UserPropertiesField),
         };
     }
 
@@ -305,4 +305,6 @@ internal static class TraceMapper
     }
 
     private static JsonObject? NullIfEmpty(JsonObject value) => value.Count == 0 ? null : value;
+
+    private static FieldObject? NullIfEmpty(FieldObject value) => value.Count == 0 ? null : value;
 }

@@ -119,18 +119,19 @@ public sealed class EventJsonWriterTests
         var expected = new List<string>();
         var actual = new List<string>();
 
-        // Act
+        // Act: the encoder first, as delivery does (the mapper's fields written as they are), then the serializer (which
+        // reads the fields as JsonObjects, made from them).
         foreach (var (sessionId, request) in events)
         {
+            var json = encoder.Encode(request, sessionId, rent: true, out var length, out var withSession, out var withSessionLength);
+            actual.Add(Convert.ToHexString(json, 0, length));
+            actual.Add(withSession is null ? Convert.ToHexString(json, 0, length) : Convert.ToHexString(withSession, 0, withSessionLength));
+
             expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest)));
             var own = request.SessionId;
             request.SessionId = sessionId;
             expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest)));
             request.SessionId = own;
-
-            var json = encoder.Encode(request, sessionId, rent: true, out var length, out var withSession, out var withSessionLength);
-            actual.Add(Convert.ToHexString(json, 0, length));
-            actual.Add(withSession is null ? Convert.ToHexString(json, 0, length) : Convert.ToHexString(withSession, 0, withSessionLength));
         }
 
         // Assert
@@ -240,7 +241,41 @@ public sealed class EventJsonWriterTests
         }
 
         request.Inputs = random.Next(8) == 0 ? null! : Object(random, depth: 0);
+
+        // Some fields as the mapper makes them: properties not made into a JsonObject (strings and numbers as they are).
+        if (random.Next(3) == 0)
+        {
+            request.InputsField = Fields(random);
+        }
+
+        request.ConfigField = random.Next(3) == 0 ? Fields(random) : request.ConfigField;
+        request.OutputsField = random.Next(3) == 0 ? Fields(random) : request.OutputsField;
+        request.MetadataField = random.Next(3) == 0 ? Fields(random) : request.MetadataField;
+        request.MetricsField = random.Next(3) == 0 ? Fields(random) : request.MetricsField;
+        request.FeedbackField = random.Next(3) == 0 ? Fields(random) : request.FeedbackField;
+        request.UserPropertiesField = random.Next(3) == 0 ? Fields(random) : request.UserPropertiesField;
         return request;
+    }
+
+    private static FieldObject Fields(Random random)
+    {
+        var count = random.Next(6);
+        var properties = new KeyValuePair<string, FieldValue>[count];
+        for (var i = 0; i < count; i++)
+        {
+            // Each arm cast: JsonNode converts from all of them, so uncast the switch would make every value a node.
+            var value = random.Next(6) switch
+            {
+                0 => (FieldValue)Pick(random, Texts),
+                1 => (FieldValue)Pick(random, [0L, -1L, 42L, long.MaxValue, long.MinValue, 9_007_199_254_740_993L]),
+                2 => (FieldValue)Double(random, allowNonFinite: random.Next(30) == 0),
+                3 => (FieldValue)(random.Next(2) == 0),
+                _ => (FieldValue)Node(random, depth: 1),
+            };
+            properties[i] = KeyValuePair.Create(Pick(random, Texts) + i, value);
+        }
+
+        return new FieldObject(properties);
     }
 
     private static double Double(Random random, bool allowNonFinite)

@@ -35,8 +35,8 @@ public sealed class JsonFieldsTests
         Both(f => f["a"] = 2, o => o["a"] = 2);
         var addedTwice = fields.TryAdd("b", "second");
         expected.TryAdd("b", "second");
-        Both(f => f["n"] = null, o => o["n"] = null);
-        var missing = fields["absent"];
+        Both(f => f["n"] = (JsonNode?)null, o => o["n"] = null);
+        var missing = fields.GetNode("absent");
         var hasN = fields.ContainsKey("n");
         var count = fields.Count;
         var actual = fields.ToJsonObject();
@@ -48,7 +48,7 @@ public sealed class JsonFieldsTests
         Assert.Equal(expected.Count, count);
         Assert.Equal(expected.ToJsonString(), actual.ToJsonString());
         Assert.Equal(0, fields.Count);
-        Assert.Null(fields["a"]);
+        Assert.Null(fields.GetNode("a"));
     }
 
     [Fact]
