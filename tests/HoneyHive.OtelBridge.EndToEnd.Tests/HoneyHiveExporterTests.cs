@@ -173,16 +173,22 @@ public sealed class HoneyHiveExporterTests
         exporter.DeliveryOptions.MaxQueuedCalls = 2;
         exporter.DeliveryOptions.InitialBackoff = TimeSpan.FromSeconds(10);
         exporter.DeliveryOptions.MaxBackoff = TimeSpan.FromSeconds(10);
+        exporter.Intake.Capacity = 2;
+        var held = exporter.Intake.Hold();
 
-        // Act: the first complete trace (2 calls) fills the queue while the API is down; the next is refused.
+        // Act: the first complete trace (2 spans) fills the intake, whose worker is held; the export thread hands the
+        // second over itself, and its 2 calls fill the delivery queue while the API is down; the third is refused.
         var first = exporter.Export(Batch(CompleteTrace("first")));
         var second = exporter.Export(Batch(CompleteTrace("second")));
+        var third = exporter.Export(Batch(CompleteTrace("third")));
         exporter.Shutdown(0);
-        var afterShutdown = exporter.Export(Batch(CompleteTrace("third")));
+        var afterShutdown = exporter.Export(Batch(CompleteTrace("fourth")));
+        held.Dispose();
 
         // Assert
         Assert.Equal(ExportResult.Success, first);
-        Assert.Equal(ExportResult.Failure, second);
+        Assert.Equal(ExportResult.Success, second);
+        Assert.Equal(ExportResult.Failure, third);
         Assert.Equal(ExportResult.Failure, afterShutdown);
     }
 
@@ -261,9 +267,9 @@ public sealed class HoneyHiveExporterTests
         Assert.Equal(activity.Duration.TotalMilliseconds, stored["duration"]!.GetValue<double>());
     }
 
-    private static Batch<Activity> Batch(Activity[] activities) => new(activities, activities.Length);
+    internal static Batch<Activity> Batch(Activity[] activities) => new(activities, activities.Length);
 
-    private static Activity[] CompleteTrace(string name)
+    internal static Activity[] CompleteTrace(string name)
     {
         var previous = Activity.Current;
         Activity.Current = null;

@@ -25,8 +25,9 @@ internal sealed class LocalApiTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<LocalApiTestServer> StartAsync()
-        => new(await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = ApiKey }));
+    /// <param name="enableFaultInjection">Whether tests may inject faults (<see cref="LocalHoneyHiveApi.Faults"/>).</param>
+    public static async Task<LocalApiTestServer> StartAsync(bool enableFaultInjection = false)
+        => new(await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = ApiKey, EnableFaultInjection = enableFaultInjection }));
 
     /// <summary>Gets <c>{"session": {...}, "events": [...]}</c>, or null when the session is not stored.</summary>
     public async Task<JsonObject?> GetSessionAsync(string sessionId)

@@ -56,6 +56,7 @@ internal static class BridgeMetrics
     internal const string DeliveryLatencyName = "honeyhive.bridge.delivery.latency";
     internal const string LogSizeName = "honeyhive.bridge.log.size";
     internal const string LogSkippedName = "honeyhive.bridge.log.skipped_bytes";
+    internal const string CallerRunsName = "honeyhive.bridge.exporter.caller_runs";
 
     /// <summary>The bucket bounds of <see cref="DeliveryLatencyName"/> (ms): from a fast local API to an outage.</summary>
     internal static readonly double[] DeliveryLatencyBuckets = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
@@ -106,6 +107,11 @@ internal static class BridgeMetrics
         count,
         new KeyValuePair<string, object?>(FrontDoorTag, frontDoor),
         new KeyValuePair<string, object?>(ReasonTag, reason));
+
+    /// <summary>Counts spans the exporter handed to the pipeline on the SDK's export thread because its intake was
+    /// full (caller-runs).</summary>
+    /// <param name="count">The spans.</param>
+    internal static void SpansRunByCaller(int count) => ExporterInstruments.CallerRuns.Add(count);
 
     /// <summary>Counts an export request refused as saturated before its body was read or decoded.</summary>
     /// <param name="frontDoor">The front door.</param>
@@ -166,5 +172,15 @@ internal static class BridgeMetrics
         }
 
         return depth;
+    }
+
+    /// <summary>The instruments only the in-process exporter records, created on first use: a process that never runs
+    /// the exporter (the receiver) does not publish them, so its <c>/metrics</c> page lists what it records.</summary>
+    private static class ExporterInstruments
+    {
+        internal static readonly Counter<long> CallerRuns = Meter.CreateCounter<long>(
+            CallerRunsName,
+            "{span}",
+            "Spans the exporter handed to the pipeline on the SDK's export thread because its intake was full.");
     }
 }

@@ -200,6 +200,24 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
         this.WriteEvent(20, segmentCount, bytesRemoved, bytesLeft);
     }
 
+    [Event(21, Message = "Exporter intake full ({1} of {2} span(s) waiting for its worker): the export thread hands batches to the pipeline itself, starting with {0} span(s), until the worker catches up; the SDK's queue fills meanwhile.", Level = EventLevel.Warning)]
+    public void IntakeFull(int spanCount, int intakeSpans, int capacity)
+    {
+        this.WriteEvent(21, spanCount, intakeSpans, capacity);
+    }
+
+    [Event(22, Message = "{0} span(s) acknowledged to the SDK were still in the exporter's intake and are lost ({1}).", Level = EventLevel.Error)]
+    public void IntakeSpansLost(int spanCount, string reason)
+    {
+        this.WriteEvent(22, spanCount, reason);
+    }
+
+    [Event(23, Message = "Exporter stopped with {0} span(s) in its intake; they are in the durable log and are replayed on the next start.", Level = EventLevel.Informational)]
+    public void IntakeKeptForReplay(int spanCount)
+    {
+        this.WriteEvent(23, spanCount);
+    }
+
     /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>
     private static string ToInvariantString(Exception exception)
     {

@@ -67,4 +67,29 @@ public sealed class BridgeMetricsTests
         Assert.Contains(BridgeMetrics.SessionsDeliveredName, names);
         Assert.Contains(BridgeMetrics.EventsDeliveredName, names);
     }
+
+    [Fact]
+    public void SpansRunByCaller_Recorded_IsTheExporterCallerRunsCounter()
+    {
+        // Arrange
+        var measurements = new ConcurrentBag<(string Name, string? Unit, long Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == BridgeMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.Add((instrument.Name, instrument.Unit, value)));
+        listener.Start();
+
+        // Act
+        BridgeMetrics.SpansRunByCaller(512);
+
+        // Assert
+        Assert.Contains(measurements, m => m.Name == "honeyhive.bridge.exporter.caller_runs" && m.Unit == "{span}" && m.Value == 512);
+    }
 }

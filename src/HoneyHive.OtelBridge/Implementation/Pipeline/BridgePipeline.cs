@@ -22,9 +22,10 @@ namespace HoneyHive.OtelBridge.Implementation.Pipeline;
 /// <remarks>
 /// <para>
 /// With <see cref="BridgePipelineOptions.DataDirectory"/>, accepted spans are first appended to a
-/// <see cref="DurableLog"/> (one record per <see cref="TryAccept"/>, an OTLP <c>ExportTraceServiceRequest</c>).
-/// Each span carries its record's position; the calls made from it carry the lowest position of their spans. The
-/// log removes the segments below the watermark: the lowest position still being accepted, replayed, held by
+/// <see cref="DurableLog"/> (one record per <see cref="TryAccept"/> or <see cref="TryLog"/>, an OTLP
+/// <c>ExportTraceServiceRequest</c>). Each span carries its record's position; the calls made from it carry the lowest
+/// position of their spans. The log removes the segments below the watermark: the lowest position still being accepted
+/// (or logged and not yet handed over by <see cref="AddLogged"/>), replayed, held by
 /// assembly, or pending in delivery (a call given up, or a stand-in, counts as done). The stages are read in the
 /// order spans flow through them, and each hands over before it lets go, so no position in transit is missed.
 /// On start, the records left in the directory are replayed through assembly in the background (ids are
@@ -127,6 +128,15 @@ internal sealed class BridgePipeline : IDisposable
     /// <summary>Gets the number of spans replayed so far.</summary>
     public long ReplayedSpans => Interlocked.Read(ref this.replayedSpans);
 
+    /// <summary>Gets a value indicating whether the pipeline has a durable log (<see cref="BridgePipelineOptions.DataDirectory"/>).</summary>
+    public bool HasLog => this.log is not null;
+
+    /// <summary>Gets a value indicating whether <see cref="Dispose"/> was called: nothing is taken any more.</summary>
+    public bool IsDisposed => Volatile.Read(ref this.disposed) != 0;
+
+    /// <summary>Gets the number of spans handed to trace assembly so far (replayed ones included).</summary>
+    public long SpansAssembled => this.assembler.SpansReceived;
+
     /// <summary>Gets the replay of the log found at start (completed at once when there was nothing to replay).</summary>
     public Task Replay => this.replay;
 
@@ -172,6 +182,48 @@ internal sealed class BridgePipeline : IDisposable
         }
 
         return this.TryLogAndAdd(spans, encodedRequest);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="TryAccept"/>, for a front door that acknowledges spans before it hands them to
+    /// assembly on another thread (the exporter's intake): writes them to the durable log as one record and keeps that
+    /// record until <see cref="AddLogged"/> takes the spans (the log's watermark does not pass it; if
+    /// <see cref="AddLogged"/> never runs, the next start replays it). Not paced by <see cref="IsSaturated"/>: the
+    /// front door waits for it before <see cref="AddLogged"/>.
+    /// </summary>
+    /// <param name="spans">The spans of one export; not empty.</param>
+    /// <returns><see langword="true"/> when the spans are in the log; <see langword="false"/> when there is no log,
+    /// it is full, or the pipeline is disposed: nothing was written.</returns>
+    public bool TryLog(IReadOnlyList<SpanRecord> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        if (Volatile.Read(ref this.disposed) != 0 || spans.Count == 0)
+        {
+            return false;
+        }
+
+        StampAccepted(spans);
+        return this.TryLogRecord(spans, default);
+    }
+
+    /// <summary>The second half of <see cref="TryAccept"/>: hands spans that <see cref="TryLog"/> wrote to trace
+    /// assembly, and lets the log remove their record once everything made from them is delivered.</summary>
+    /// <param name="spans">The spans, as given to <see cref="TryLog"/>.</param>
+    public void AddLogged(IReadOnlyList<SpanRecord> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        var position = spans.Count == 0 ? LogPositions.None : spans[0].LogPosition;
+        try
+        {
+            this.assembler.Add(spans);
+        }
+        finally
+        {
+            lock (this.logGate)
+            {
+                this.accepting.Remove(position);
+            }
+        }
     }
 
     /// <summary>Emits every trace held (a missing root gets a session built from what is there) and waits until
@@ -304,6 +356,20 @@ internal sealed class BridgePipeline : IDisposable
     /// <returns><see langword="false"/> when there is no log, it is full, or closed: nothing was taken.</returns>
     private bool TryLogAndAdd(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest)
     {
+        if (!this.TryLogRecord(spans, encodedRequest))
+        {
+            return false;
+        }
+
+        this.AddLogged(spans);
+        return true;
+    }
+
+    /// <summary>Appends the spans to the log (if there is one and it has room) as one record, stamps its position on
+    /// them and keeps it in <see cref="accepting"/> (the log keeps the record) until <see cref="AddLogged"/>.</summary>
+    /// <returns><see langword="false"/> when there is no log, it is full, or closed: nothing was written.</returns>
+    private bool TryLogRecord(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest)
+    {
         if (this.log is null)
         {
             return false;
@@ -327,21 +393,9 @@ internal sealed class BridgePipeline : IDisposable
             }
         }
 
-        try
+        foreach (var span in spans)
         {
-            foreach (var span in spans)
-            {
-                span.LogPosition = position;
-            }
-
-            this.assembler.Add(spans);
-        }
-        finally
-        {
-            lock (this.logGate)
-            {
-                this.accepting.Remove(position);
-            }
+            span.LogPosition = position;
         }
 
         return true;
