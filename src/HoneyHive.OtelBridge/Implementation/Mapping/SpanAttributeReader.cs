@@ -185,20 +185,9 @@ internal sealed class SpanAttributeReader
         return result;
     }
 
-    /// <summary>Gets the first present key's value as JSON, marking every listed key used.</summary>
-    public JsonNode? TakeJson(params ReadOnlySpan<string> keys)
-    {
-        JsonNode? result = null;
-        foreach (var key in keys)
-        {
-            if (this.TryTake(key, out var value) && result is null && value is not null)
-            {
-                result = this.Json.ToJson(key, value);
-            }
-        }
-
-        return result;
-    }
+    /// <summary>Gets the first present key's value as JSON (<see cref="TakeField"/>'s value as a node), marking every
+    /// listed key used.</summary>
+    public JsonNode? TakeJson(params ReadOnlySpan<string> keys) => this.TakeField(keys).ToNode();
 
     /// <summary>
     /// Gets the first present key's value as <see cref="TakeJson"/> does, a string, number or boolean kept as it is
