@@ -87,10 +87,6 @@ internal sealed class JsonFields
         return result;
     }
 
-    /// <summary>Makes the object of the properties, in their order, and empties this for the next span.</summary>
-    /// <returns>The object.</returns>
-    public JsonObject ToJsonObject() => this.ToField().Object;
-
     /// <summary>Forgets every property (after a span whose mapping failed).</summary>
     public void Clear()
     {

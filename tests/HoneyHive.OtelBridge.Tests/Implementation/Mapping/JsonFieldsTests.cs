@@ -39,7 +39,7 @@ public sealed class JsonFieldsTests
         var missing = fields.GetNode("absent");
         var hasN = fields.ContainsKey("n");
         var count = fields.Count;
-        var actual = fields.ToJsonObject();
+        var actual = fields.ToField().Object;
 
         // Assert
         Assert.False(addedTwice);
@@ -52,15 +52,15 @@ public sealed class JsonFieldsTests
     }
 
     [Fact]
-    public void ToJsonObject_NoFields_EmptyObjectAndReusable()
+    public void ToField_NoFields_EmptyObjectAndReusable()
     {
         // Arrange
         var fields = new JsonFields();
 
         // Act
-        var empty = fields.ToJsonObject();
+        var empty = fields.ToField().Object;
         fields["k"] = "v";
-        var next = fields.ToJsonObject();
+        var next = fields.ToField().Object;
 
         // Assert
         Assert.Equal("{}", empty.ToJsonString());
