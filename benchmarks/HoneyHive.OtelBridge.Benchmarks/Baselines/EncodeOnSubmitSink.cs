@@ -27,6 +27,8 @@ internal sealed class EncodeOnSubmitSink : IApiCallSink
                 {
                     EventEncoder.RentedArrays.Return(array);
                 }
+
+                batch.ReleaseDocuments();
             }
         }
 

@@ -25,6 +25,7 @@ internal sealed class EncodingSink : IApiCallSink
             {
                 var (_, events, _, _) = EncodedEvents.EncodeSpliceable(batch, rent: true);
                 encoded.AddRange(events);
+                batch.ReleaseDocuments();
             }
         }
 

@@ -106,6 +106,18 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
 
     public override string SessionId { get; } = sessionId;
 
+    /// <summary>
+    /// Releases the pooled documents of the events of <see cref="Request"/> (<see cref="EventRequest.ReleaseDocuments"/>)
+    /// once they were written for the last time; their trees must not be read afterwards.
+    /// </summary>
+    public void ReleaseDocuments()
+    {
+        foreach (var request in this.Request.Events)
+        {
+            request.ReleaseDocuments();
+        }
+    }
+
     public override void WriteBody(Utf8JsonWriter writer)
     {
         if (this.EncodedEvents is not { } encoded)
@@ -139,7 +151,9 @@ internal sealed class UpdateEventCall(string sessionId, string eventId, EventUpd
 
 /// <summary>
 /// Where mapped calls go: delivery implements it; tests and <c>map</c> collect into a list.
-/// Calls of one session arrive in the order they must be sent (session first).
+/// Calls of one session arrive in the order they must be sent (session first). A sink that writes an event batch for
+/// the last time releases its events' pooled documents (<see cref="SessionEventBatchCall.ReleaseDocuments"/>); one that
+/// does not leaves them to the GC.
 /// </summary>
 internal interface IApiCallSink
 {

@@ -41,6 +41,8 @@ internal sealed class ApiCallJsonLinesSink(TextWriter output) : IApiCallSink
         foreach (var call in calls)
         {
             output.WriteLine(Format(call));
+            // Written for the last time: the pooled documents of the mapped events go back.
+            (call as SessionEventBatchCall)?.ReleaseDocuments();
         }
     }
 }

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -176,6 +177,29 @@ internal sealed class EventRequest
     {
         get => this.userProperties;
         set => this.userProperties = value;
+    }
+
+    /// <summary>
+    /// Gets the documents in pooled arrays that values of this event's fields are read from (a chat span's messages),
+    /// or <see langword="null"/>: not sent, not part of the event. See <see cref="ReleaseDocuments"/>.
+    /// </summary>
+    [JsonIgnore]
+    internal IReadOnlyList<JsonDocument>? Documents { get; init; }
+
+    /// <summary>
+    /// Disposes <see cref="Documents"/>, so their arrays go back to the pool: only once the event has been written
+    /// for the last time and its fields are not read again (delivery, once it has encoded the event and keeps only
+    /// the bytes); reading such a value afterwards throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    internal void ReleaseDocuments()
+    {
+        if (this.Documents is { } documents)
+        {
+            foreach (var document in documents)
+            {
+                document.Dispose();
+            }
+        }
     }
 }
 

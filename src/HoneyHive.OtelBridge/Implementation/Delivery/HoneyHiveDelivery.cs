@@ -1263,8 +1263,11 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 return new QueuedCall(call, null, null, null, rented: false);
             }
 
-            // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
+            // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent. The
+            // events' trees are not read again, so the pooled documents their values came from go back now.
             var (queued, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent);
+            batch.ReleaseDocuments();
+
             return new QueuedCall(queued, encoded, lengths, splices, rent);
         }
 

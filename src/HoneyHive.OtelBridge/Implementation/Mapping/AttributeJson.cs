@@ -17,18 +17,82 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal sealed class AttributeJson
 {
-    private readonly MappingOptions options;
+#if !NET10_0_OR_GREATER
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public AttributeJson(MappingOptions options)
+#endif
+    private readonly MappingOptions options;
+    private readonly bool poolDocuments;
+    private List<JsonDocument>? documents;
+
+    /// <summary>Initializes a new instance of the <see cref="AttributeJson"/> class.</summary>
+    /// <param name="options">The mapping options.</param>
+    /// <param name="poolDocuments">
+    /// Whether <see cref="Parse"/> parses into pooled documents: only for a span whose mapped request is released
+    /// once written (<see cref="EventRequest.ReleaseDocuments"/>); a pooled document nobody disposes costs more than an
+    /// unpooled one (the pool's arrays are rounded up to a power of two, and the text's is three bytes a character).
+    /// </param>
+    public AttributeJson(MappingOptions options, bool poolDocuments = false)
     {
         this.options = options;
+        this.poolDocuments = poolDocuments;
     }
+
+    /// <summary>
+    /// Gets the documents whose elements this span's fields hold (<see cref="Own"/>), or <see langword="null"/> when
+    /// there are none. The mapped event takes them (<see cref="EventRequest.Documents"/>).
+    /// </summary>
+    public IReadOnlyList<JsonDocument>? Documents => this.documents;
 
     /// <summary>
     /// Gets the original lengths of the strings that were truncated, by attribute key, or
     /// <see langword="null"/> while nothing was truncated.
     /// </summary>
     public JsonObject? Truncated { get; private set; }
+
+    /// <summary>
+    /// Parses <paramref name="text"/> as <c>JsonNode.Parse</c> does (one JSON value, default options; invalid UTF-16
+    /// throws <see cref="ArgumentException"/>, anything after the value <see cref="JsonException"/>). With pooled
+    /// documents (see the constructor) the text's UTF-8 and its index are in arrays rented from the shared pool:
+    /// <paramref name="document"/> is set, and the caller either keeps it with the span (<see cref="Own"/>) when it
+    /// keeps anything read from it, or disposes it. Otherwise the element owns exact copies and
+    /// <paramref name="document"/> is <see langword="null"/>.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="document">The pooled document, to keep or dispose; <see langword="null"/> when not pooled.</param>
+    /// <returns>The value.</returns>
+    public JsonElement Parse(string text, out JsonDocument? document)
+    {
+        if (this.poolDocuments)
+        {
+            document = JsonDocument.Parse(text);
+            return document.RootElement;
+        }
+
+        document = null;
+#if NET10_0_OR_GREATER
+        return JsonElement.Parse(text);
+#else
+        // Strict UTF-8 (a lone surrogate throws, as JsonNode.Parse does), one value and nothing after it.
+        var reader = new Utf8JsonReader(StrictUtf8.GetBytes(text));
+        var root = JsonElement.ParseValue(ref reader);
+        return reader.Read() ? throw new JsonException("Text after the JSON value.") : root;
+#endif
+    }
+
+    /// <summary>
+    /// Keeps a pooled document from <see cref="Parse"/> with the span's mapping: its elements, and nodes made of them,
+    /// may be read until it is disposed. Whoever writes the mapped event for the last time disposes it
+    /// (<see cref="EventRequest.ReleaseDocuments"/>); one nobody disposes is left to the GC.
+    /// </summary>
+    /// <param name="document">The document; <see langword="null"/> (not pooled): nothing to keep.</param>
+    public void Own(JsonDocument? document)
+    {
+        if (document is not null)
+        {
+            (this.documents ??= []).Add(document);
+        }
+    }
 
     /// <summary>Converts an attribute value to JSON.</summary>
     /// <param name="key">The attribute key (recorded when a string is truncated).</param>

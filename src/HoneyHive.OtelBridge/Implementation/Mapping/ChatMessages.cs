@@ -16,10 +16,6 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class ChatMessages
 {
-#if !NET10_0_OR_GREATER
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-#endif
     /// <summary>
     /// Normalizes a list of messages (or one message, or unparsed text) into an array. The node is
     /// taken over when it has no parent (a freshly parsed or built value, as every mapping caller
@@ -73,7 +69,7 @@ internal static class ChatMessages
     /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
     public static JsonArray? FromAttribute(AttributeJson json, TruncationKey key, object value)
     {
-        if (value is string s && json.IsParsedAsText(s) && TryFromText(s, out var list))
+        if (value is string s && json.IsParsedAsText(s) && TryFromText(json, s, out var list))
         {
             return list;
         }
@@ -132,9 +128,10 @@ internal static class ChatMessages
     {
         if (value is string s && json.IsParsedAsText(s))
         {
+            JsonDocument? document = null;
             try
             {
-                if (Parse(s) is { ValueKind: JsonValueKind.Array } root && TryTextContent(root, out var content))
+                if (json.Parse(s, out document) is { ValueKind: JsonValueKind.Array } root && TryTextContent(root, out var content))
                 {
                     var message = new JsonObject { ["role"] = "system" };
                     if (content is not null)
@@ -142,12 +139,18 @@ internal static class ChatMessages
                         message.Add("content", content);
                     }
 
+                    json.Own(document);
+                    document = null;
                     return message;
                 }
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
             {
                 // The general path parses again and decides.
+            }
+            finally
+            {
+                document?.Dispose();
             }
         }
 
@@ -253,16 +256,15 @@ internal static class ChatMessages
     /// not an array of messages this method builds exactly as the general path would (the general
     /// path then parses it again and decides, exceptions included).
     /// </summary>
-    private static bool TryFromText(string text, out JsonArray? list)
+    private static bool TryFromText(AttributeJson json, string text, out JsonArray? list)
     {
         list = null;
+        JsonDocument? document = null;
         try
         {
-            if (Parse(text) is not { } root)
-            {
-                return false;
-            }
-
+            // One UTF-8 copy of the text, as JsonNode.Parse makes (in pooled arrays for an event, which keeps them
+            // until it is written; a declined text's go back at once).
+            var root = json.Parse(text, out document);
             if (root.ValueKind != JsonValueKind.Array)
             {
                 return false;
@@ -292,6 +294,8 @@ internal static class ChatMessages
             }
 
             list = result;
+            json.Own(document);
+            document = null;
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
@@ -299,22 +303,10 @@ internal static class ChatMessages
             // Not JSON, or text the general path handles (or fails on) its own way.
             return false;
         }
-    }
-
-    /// <summary>
-    /// Parses like <c>JsonNode.Parse(string)</c> (one UTF-8 copy that the elements own), or returns
-    /// <see langword="null"/> where the general path should decide.
-    /// </summary>
-    private static JsonElement? Parse(string text)
-    {
-#if NET10_0_OR_GREATER
-        return JsonElement.Parse(text);
-#else
-        // Strict UTF-8 (a lone surrogate throws, as JsonNode.Parse does), one value and nothing after it.
-        var reader = new Utf8JsonReader(StrictUtf8.GetBytes(text));
-        var root = JsonElement.ParseValue(ref reader);
-        return reader.Read() ? null : root;
-#endif
+        finally
+        {
+            document?.Dispose();
+        }
     }
 
     /// <summary>

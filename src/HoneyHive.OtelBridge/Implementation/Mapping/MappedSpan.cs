@@ -57,4 +57,8 @@ internal sealed class MappedSpan
     public JsonObject UserProperties => this.UserPropertiesField.Object;
 
     public string? Error { get; init; }
+
+    /// <summary>Gets the pooled documents the fields' values are read from (<see cref="AttributeJson.Own"/>), or
+    /// <see langword="null"/>.</summary>
+    public IReadOnlyList<System.Text.Json.JsonDocument>? Documents { get; init; }
 }

@@ -68,13 +68,24 @@ internal static class SpanMapper
     /// <param name="span">The span.</param>
     /// <param name="options">The options.</param>
     /// <returns>The HoneyHive fields.</returns>
-    public static MappedSpan Map(SpanRecord span, MappingOptions options)
+    public static MappedSpan Map(SpanRecord span, MappingOptions options) => Map(span, options, poolDocuments: false);
+
+    /// <summary>
+    /// <see cref="Map(SpanRecord, MappingOptions)"/>; with <paramref name="poolDocuments"/>, message texts are parsed
+    /// into pooled documents that the mapped span keeps (<see cref="MappedSpan.Documents"/>) for its event, which
+    /// releases them once written (<see cref="EventRequest.ReleaseDocuments"/>).
+    /// </summary>
+    /// <param name="span">The span.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="poolDocuments">Whether the mapped span's request is released once written.</param>
+    /// <returns>The mapped span.</returns>
+    public static MappedSpan Map(SpanRecord span, MappingOptions options, bool poolDocuments)
     {
         // The fields' lists and the reader's entries are the thread's, reused span after span (a nested call, which
         // does not happen, would make its own).
         var b = spareBuckets ?? new Buckets();
         spareBuckets = null;
-        var json = new AttributeJson(options);
+        var json = new AttributeJson(options, poolDocuments);
         var reader = new SpanAttributeReader(span.Attributes, json);
         try
         {
@@ -190,6 +201,7 @@ internal static class SpanMapper
             FeedbackField = b.Feedback.ToField(),
             UserPropertiesField = b.UserProperties.ToField(),
             Error = error,
+            Documents = json.Documents,
         };
     }
 

@@ -177,7 +177,11 @@ internal static class TraceMapper
         };
     }
 
-    /// <summary>A span as an event.</summary>
+    /// <summary>
+    /// A span as an event. Its message texts are parsed into pooled documents (<see cref="EventRequest.Documents"/>):
+    /// whoever writes the event for the last time releases them (<see cref="EventRequest.ReleaseDocuments"/>:
+    /// delivery once it has encoded it, the map command once it has printed it); unreleased, they are left to the GC.
+    /// </summary>
     /// <param name="planned">The span and its parent.</param>
     /// <param name="sessionId">The session id.</param>
     /// <param name="options">The options.</param>
@@ -185,7 +189,9 @@ internal static class TraceMapper
     public static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options)
     {
         var span = planned.Span;
-        var mapped = SpanMapper.Map(span, options);
+
+        // An event's messages in pooled documents: the event is released once encoded (delivery, the map command).
+        var mapped = SpanMapper.Map(span, options, poolDocuments: true);
         var eventType = mapped.EventType;
         if (planned.AsRootEvent)
         {
@@ -223,6 +229,7 @@ internal static class TraceMapper
             MetricsField = NullIfEmpty(mapped.MetricsField),
             FeedbackField = NullIfEmpty(mapped.FeedbackField),
             UserPropertiesField = NullIfEmpty(mapped.UserPropertiesField),
+            Documents = mapped.Documents,
         };
     }
 

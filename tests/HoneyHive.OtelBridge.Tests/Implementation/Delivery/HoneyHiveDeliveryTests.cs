@@ -8,6 +8,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Delivery;
+using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Tests.Implementation.Mapping;
 using HoneyHive.OtelBridge.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 
@@ -655,6 +657,37 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal(submitted.Request.Events.Select(e => e.EventId), batch.Request.Events.Select(e => e.EventId));
         Assert.All(batch.Request.Events, e => Assert.True(e.Inputs.Count == 0 && e.Outputs is null && e.Config is null && e.Metadata is null));
         Assert.NotEmpty(submitted.Request.Events[0].Inputs);
+    }
+
+    [Fact]
+    public async Task Submit_MappedChatEvents_SentAsWrittenBeforeAndTheirPooledDocumentsReleased()
+    {
+        // Arrange: chat spans whose messages the mapper parses into pooled documents (an event's way).
+        var sessionId = SessionId(95);
+        var input = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"caf\u00e9 <b> \\\"q\\\"\"}]}]";
+        var output = "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"ok\"}],\"finish_reason\":\"stop\"}]";
+        List<EventRequest> Map() => [.. Enumerable.Range(1, 3).Select(i => TraceMapper.Event(
+            new PlannedEvent(
+                TestSpans.Span(i + 1, 1, "chat", ("gen_ai.operation.name", "chat"), ("gen_ai.input.messages", input), ("gen_ai.output.messages", output)),
+                sessionId,
+                AsRootEvent: false),
+            sessionId,
+            MappingOptions.Default))];
+        var submitted = Map();
+        var expected = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = Map() }).GetBodyUtf8();
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions());
+
+        // Act
+        delivery.Submit([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = submitted })]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the bytes are those the events' trees write; once encoded, the trees' documents went back.
+        Assert.True(flushed);
+        var body = Assert.Single(this.server.Requests, r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Body;
+        Assert.Equal(Encoding.UTF8.GetString(expected), body);
+        Assert.Contains("\"chat_history\":[{\"role\":\"user\",\"content\":\"caf\\u00E9 \\u003Cb\\u003E \\u0022q\\u0022\"}]", body, StringComparison.Ordinal);
+        Assert.All(submitted, e => Assert.Equal(2, e.Documents?.Count));
+        Assert.All(submitted, e => Assert.Throws<ObjectDisposedException>(() => e.Inputs.ToJsonString()));
     }
 
     [Fact]

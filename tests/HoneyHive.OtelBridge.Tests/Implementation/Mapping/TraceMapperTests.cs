@@ -61,6 +61,44 @@ public sealed class TraceMapperTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(GoldenTraces))]
+    public void ToCalls_GoldenTrace_EventsReleasedAfterWriting_SessionsAndUpdatesWriteTheSame(string name)
+    {
+        // Arrange: what delivery does once it has encoded an event batch (its events' pooled documents go back),
+        // while the session creates and updates of the same traces are written later, possibly again and again.
+        using var input = new StreamReader(Path.Combine(GoldenDirectory, name + ".otlp.json"));
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan });
+        foreach (var request in OtlpJsonSerializer.ParseLines(input))
+        {
+            assembler.Add(request.ToSpanRecords().Spans);
+        }
+
+        assembler.FlushAll();
+        var before = sink.Calls.Select(c => TestSpans.Line(c).ToJsonString()).ToList();
+
+        // Act
+        var released = 0;
+        foreach (var batch in sink.Calls.OfType<SessionEventBatchCall>())
+        {
+            foreach (var request in batch.Request.Events)
+            {
+                released += request.Documents?.Count ?? 0;
+                request.ReleaseDocuments();
+            }
+        }
+
+        // Assert
+        var others = sink.Calls.Select((call, i) => (call, i)).Where(p => p.call is not SessionEventBatchCall).ToList();
+        Assert.NotEmpty(others);
+        Assert.All(others, p => Assert.Equal(before[p.i], TestSpans.Line(p.call).ToJsonString()));
+        if (name is "genai-agent" or "conversation")
+        {
+            Assert.True(released > 0, "the chat spans' messages were parsed into pooled documents");
+        }
+    }
+
     [Fact]
     public void RootSession_RootWithMetricsFeedbackError_MovesThemToMetadataAndSendsOnlyAllowedFields()
     {
