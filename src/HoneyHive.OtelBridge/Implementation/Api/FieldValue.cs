@@ -19,85 +19,126 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// </remarks>
 internal readonly struct FieldValue
 {
+    // What a value that is neither a string nor a node holds instead of a reference: its kind. A string and a node are
+    // their own reference, so the value is one reference and 8 bytes (16, where a kind field made it 24, and each
+    // property of a field 32 bytes instead of 24).
+    private static readonly object Int64Kind = new();
+    private static readonly object DoubleKind = new();
+    private static readonly object BooleanKind = new();
+
     private readonly object? reference;
     private readonly long bits;
-    private readonly Kind kind;
 
-    private FieldValue(object? reference, long bits, Kind kind)
+    private FieldValue(object? reference, long bits)
     {
         this.reference = reference;
         this.bits = bits;
-        this.kind = kind;
-    }
-
-    private enum Kind : byte
-    {
-        /// <summary>A node, or JSON <c>null</c> (the default value).</summary>
-        Node,
-        String,
-        Int64,
-        Double,
-        Boolean,
     }
 
     /// <summary>Gets a value indicating whether this is JSON <c>null</c> (a property that holds no node).</summary>
-    public bool IsNull => this.kind == Kind.Node && this.reference is null;
+    public bool IsNull => this.reference is null;
 
-    public static implicit operator FieldValue(JsonNode? node) => new(node, 0, Kind.Node);
+    /// <summary>Gets a value indicating whether <see cref="ToNode"/> is a <see cref="JsonValue"/> (a string, number or
+    /// boolean; not an object, an array or JSON <c>null</c>).</summary>
+    public bool IsValue => this.reference is not (null or JsonObject or JsonArray);
 
-    public static implicit operator FieldValue(string? value) => value is null ? default : new(value, 0, Kind.String);
+    public static implicit operator FieldValue(JsonNode? node) => new(node, 0);
 
-    public static implicit operator FieldValue(long value) => new(null, value, Kind.Int64);
+    public static implicit operator FieldValue(string? value) => new(value, 0);
 
-    public static implicit operator FieldValue(bool value) => new(null, value ? 1 : 0, Kind.Boolean);
+    public static implicit operator FieldValue(long value) => new(Int64Kind, value);
+
+    public static implicit operator FieldValue(bool value) => new(BooleanKind, value ? 1 : 0);
 
     /// <summary>A finite double (what <see cref="JsonValue.Create(double, JsonNodeOptions?)"/> holds; a non-finite one
     /// throws when written, as that node's <c>WriteTo</c> does).</summary>
     /// <param name="value">The double.</param>
-    public static implicit operator FieldValue(double value) => new(null, BitConverter.DoubleToInt64Bits(value), Kind.Double);
+    public static implicit operator FieldValue(double value) => new(DoubleKind, BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>The node this value stands for: the node itself, or a new <see cref="JsonValue"/> of the primitive (the
     /// one <c>JsonValue.Create</c> makes for its type).</summary>
     /// <returns>The node, or <see langword="null"/> for JSON <c>null</c>.</returns>
-    public JsonNode? ToNode() => this.kind switch
+    public JsonNode? ToNode()
     {
-        Kind.String => JsonValue.Create((string)this.reference!),
-        Kind.Int64 => JsonValue.Create(this.bits),
-        Kind.Double => JsonValue.Create(BitConverter.Int64BitsToDouble(this.bits)),
-        Kind.Boolean => JsonValue.Create(this.bits != 0),
-        _ => (JsonNode?)this.reference,
-    };
+        var kind = this.reference;
+        if (kind is string text)
+        {
+            return JsonValue.Create(text);
+        }
+
+        if (ReferenceEquals(kind, Int64Kind))
+        {
+            return JsonValue.Create(this.bits);
+        }
+
+        if (ReferenceEquals(kind, DoubleKind))
+        {
+            return JsonValue.Create(BitConverter.Int64BitsToDouble(this.bits));
+        }
+
+        if (ReferenceEquals(kind, BooleanKind))
+        {
+            return JsonValue.Create(this.bits != 0);
+        }
+
+        return (JsonNode?)kind;
+    }
+
+    /// <summary>The same value for another property: a node is copied (a node has one parent), the rest is shared as it
+    /// is.</summary>
+    /// <returns>The value.</returns>
+    public FieldValue Copy() => this.reference is JsonNode node ? node.DeepClone() : this;
+
+    /// <summary>What <c>ToNode() is JsonValue v &amp;&amp; v.TryGetValue&lt;long&gt;(out value)</c> gives, without
+    /// making the node of a primitive: a whole number held as such (a double is not one).</summary>
+    /// <param name="value">The number.</param>
+    /// <returns><see langword="true"/> when the value is a whole number.</returns>
+    public bool TryGetInt64(out long value)
+    {
+        if (ReferenceEquals(this.reference, Int64Kind))
+        {
+            value = this.bits;
+            return true;
+        }
+
+        if (this.reference is JsonValue node)
+        {
+            return node.TryGetValue(out value);
+        }
+
+        value = 0;
+        return false;
+    }
 
     /// <summary>Writes the value as <see cref="ToNode"/>'s node writes itself with <paramref name="options"/>.</summary>
     /// <param name="writer">The writer.</param>
     /// <param name="options">The serializer's options (what a node's <c>WriteTo</c> is given).</param>
     public void WriteTo(Utf8JsonWriter writer, JsonSerializerOptions options)
     {
-        switch (this.kind)
+        var kind = this.reference;
+        if (kind is string text)
         {
-            case Kind.String:
-                writer.WriteStringValue((string)this.reference!);
-                break;
-            case Kind.Int64:
-                writer.WriteNumberValue(this.bits);
-                break;
-            case Kind.Double:
-                writer.WriteNumberValue(BitConverter.Int64BitsToDouble(this.bits));
-                break;
-            case Kind.Boolean:
-                writer.WriteBooleanValue(this.bits != 0);
-                break;
-            default:
-                if (this.reference is JsonNode node)
-                {
-                    node.WriteTo(writer, options);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                break;
+            writer.WriteStringValue(text);
+        }
+        else if (ReferenceEquals(kind, Int64Kind))
+        {
+            writer.WriteNumberValue(this.bits);
+        }
+        else if (ReferenceEquals(kind, DoubleKind))
+        {
+            writer.WriteNumberValue(BitConverter.Int64BitsToDouble(this.bits));
+        }
+        else if (ReferenceEquals(kind, BooleanKind))
+        {
+            writer.WriteBooleanValue(this.bits != 0);
+        }
+        else if (kind is JsonNode node)
+        {
+            node.WriteTo(writer, options);
+        }
+        else
+        {
+            writer.WriteNullValue();
         }
     }
 }

@@ -49,13 +49,14 @@ internal sealed class JsonFields
         }
     }
 
-    /// <summary>Reads a property as a node (<see cref="FieldValue.ToNode"/>): <see langword="null"/> when missing.</summary>
+    /// <summary>Reads a property as it is held, no node made: JSON <c>null</c> (<see cref="FieldValue.IsNull"/>) when
+    /// missing, as a <see cref="JsonObject"/> reads a missing key.</summary>
     /// <param name="key">The key.</param>
-    /// <returns>The node, or <see langword="null"/>.</returns>
-    public JsonNode? GetNode(string key)
+    /// <returns>The value.</returns>
+    public FieldValue Find(string key)
     {
         var at = this.IndexOf(key);
-        return at >= 0 ? this.fields[at].Value.ToNode() : null;
+        return at >= 0 ? this.fields[at].Value : default;
     }
 
     /// <summary>Tells whether <paramref name="key"/> is present.</summary>

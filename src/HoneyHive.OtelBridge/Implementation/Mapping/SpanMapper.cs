@@ -337,6 +337,10 @@ internal static class SpanMapper
         return finishReason;
     }
 
+    /// <summary>The first of two keys that holds something other than JSON <c>null</c> (<c>a ?? b</c> over nodes).</summary>
+    private static FieldValue FirstPresent(JsonFields fields, string first, string second) =>
+        fields.Find(first) is { IsNull: false } value ? value : fields.Find(second);
+
     private static void ReadMetadata(SpanRecord span, SpanAttributeReader reader, Buckets b, string? finishReason)
     {
         foreach (var (target, sources, mask) in MetadataMap)
@@ -347,9 +351,9 @@ internal static class SpanMapper
             }
         }
 
-        if (b.Metadata.GetNode("system") is JsonValue system && !b.Config.ContainsKey("provider"))
+        if (b.Metadata.Find("system") is { IsValue: true } system && !b.Config.ContainsKey("provider"))
         {
-            b.Config["provider"] = system.DeepClone();
+            b.Config["provider"] = system.Copy();
         }
 
         if (reader.TakeJson("llm.model_name") is { } modelName)
@@ -371,10 +375,9 @@ internal static class SpanMapper
             b.Metadata.TryAdd("finish_reason", reason);
         }
 
-        if (b.Metadata.GetNode("total_tokens") is null
-            && (b.Metadata.GetNode("input_tokens") ?? b.Metadata.GetNode("prompt_tokens")) is JsonValue input
-            && (b.Metadata.GetNode("output_tokens") ?? b.Metadata.GetNode("completion_tokens")) is JsonValue output
-            && input.TryGetValue<long>(out var i) && output.TryGetValue<long>(out var o))
+        if (b.Metadata.Find("total_tokens").IsNull
+            && FirstPresent(b.Metadata, "input_tokens", "prompt_tokens").TryGetInt64(out var i)
+            && FirstPresent(b.Metadata, "output_tokens", "completion_tokens").TryGetInt64(out var o))
         {
             b.Metadata["total_tokens"] = i + o;
         }

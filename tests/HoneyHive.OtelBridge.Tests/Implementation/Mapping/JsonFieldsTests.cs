@@ -36,19 +36,19 @@ public sealed class JsonFieldsTests
         var addedTwice = fields.TryAdd("b", "second");
         expected.TryAdd("b", "second");
         Both(f => f["n"] = (JsonNode?)null, o => o["n"] = null);
-        var missing = fields.GetNode("absent");
+        var missing = fields.Find("absent");
         var hasN = fields.ContainsKey("n");
         var count = fields.Count;
         var actual = fields.ToField().Object;
 
         // Assert
         Assert.False(addedTwice);
-        Assert.Null(missing);
+        Assert.True(missing.IsNull);
         Assert.True(hasN);
         Assert.Equal(expected.Count, count);
         Assert.Equal(expected.ToJsonString(), actual.ToJsonString());
         Assert.Equal(0, fields.Count);
-        Assert.Null(fields.GetNode("a"));
+        Assert.True(fields.Find("a").IsNull);
     }
 
     [Fact]
