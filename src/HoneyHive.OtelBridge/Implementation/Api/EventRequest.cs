@@ -188,8 +188,8 @@ internal sealed class EventRequest
 
     /// <summary>
     /// Disposes <see cref="Documents"/>, so their arrays go back to the pool: only once the event has been written
-    /// for the last time and its fields are not read again (delivery, once it has encoded the event and keeps only
-    /// the bytes); reading such a value afterwards throws <see cref="ObjectDisposedException"/>.
+    /// for the last time and its fields are not read again (delivery, once it has queued the event's encoded bytes);
+    /// reading such a value afterwards throws <see cref="ObjectDisposedException"/>.
     /// </summary>
     internal void ReleaseDocuments()
     {

@@ -255,7 +255,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             throw;
         }
 
-        return new DeliveryPreparedCalls(this, queued);
+        return new DeliveryPreparedCalls(this, queued, calls);
     }
 
     /// <inheritdoc/>
@@ -292,6 +292,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
 
         int queued;
+        var taken = false;
         lock (this.gate)
         {
             if (own.Done)
@@ -303,6 +304,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             if (!this.disposed && this.queuedCalls + calls.Length <= this.options.MaxQueuedCalls)
             {
                 own.Done = true;
+                taken = true;
                 foreach (var call in calls)
                 {
                     var sessionId = call.Call.SessionId;
@@ -311,9 +313,15 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     this.queuedCalls++;
                     this.ScheduleLocked(sessionId, queue);
                 }
-
-                return true;
             }
+        }
+
+        if (taken)
+        {
+            // Taken: only the encoded bytes are sent from now on, so the pooled documents the events' values were
+            // read from go back (a refused set keeps them: its caller may prepare the same calls again).
+            own.ReleaseSources();
+            return true;
         }
 
         HoneyHiveExporterEventSource.Log.SubmitRejected(calls.Length, queued, this.options.MaxQueuedCalls);
@@ -1123,11 +1131,20 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     }
 
     /// <summary>Calls prepared by <see cref="Prepare"/>: queued as they are (events encoded), once.</summary>
-    private sealed class DeliveryPreparedCalls(HoneyHiveDelivery owner, QueuedCall[] queued) : PreparedCalls(CallsOf(queued))
+    private sealed class DeliveryPreparedCalls(HoneyHiveDelivery owner, QueuedCall[] queued, IReadOnlyList<ApiCall> sources) : PreparedCalls(CallsOf(queued))
     {
         public HoneyHiveDelivery Owner { get; } = owner;
 
         public QueuedCall[] Queued { get; } = queued;
+
+        /// <summary>Releases the pooled documents of the calls the set was prepared from (once it was taken).</summary>
+        public void ReleaseSources()
+        {
+            foreach (var call in sources)
+            {
+                (call as SessionEventBatchCall)?.ReleaseDocuments();
+            }
+        }
 
         /// <summary>Gets or sets a value indicating whether the set was queued or abandoned (under the owner's gate).</summary>
         public bool Done { get; set; }
@@ -1263,11 +1280,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 return new QueuedCall(call, null, null, null, rented: false);
             }
 
-            // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent. The
-            // events' trees are not read again, so the pooled documents their values came from go back now.
+            // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
             var (queued, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent);
-            batch.ReleaseDocuments();
-
             return new QueuedCall(queued, encoded, lengths, splices, rent);
         }
 

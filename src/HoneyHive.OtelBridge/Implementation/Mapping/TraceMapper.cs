@@ -180,7 +180,7 @@ internal static class TraceMapper
     /// <summary>
     /// A span as an event. Its message texts are parsed into pooled documents (<see cref="EventRequest.Documents"/>):
     /// whoever writes the event for the last time releases them (<see cref="EventRequest.ReleaseDocuments"/>:
-    /// delivery once it has encoded it, the map command once it has printed it); unreleased, they are left to the GC.
+    /// delivery once it has queued its encoded bytes, the map command once it has printed it); unreleased, they are left to the GC.
     /// </summary>
     /// <param name="planned">The span and its parent.</param>
     /// <param name="sessionId">The session id.</param>

@@ -691,6 +691,47 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrySubmit_MappedChatEventsRefusedWhileQueueFull_SameCallsTakenLaterAndSentAsWritten()
+    {
+        // Arrange: a full queue (the API holds the first request); mapped chat events, whose messages are read from
+        // pooled documents, refused as calls and submitted again as the same calls.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
+        var sessionId = SessionId(96);
+        var input = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"hello\"}]}]";
+        var events = new List<EventRequest>
+        {
+            TraceMapper.Event(
+                new PlannedEvent(TestSpans.Span(2, 1, "chat", ("gen_ai.operation.name", "chat"), ("gen_ai.input.messages", input)), sessionId, AsRootEvent: false),
+                sessionId,
+                MappingOptions.Default),
+        };
+        var expected = new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events }).GetBodyUtf8();
+        ApiCall[] calls = [StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events })];
+        Assert.True(delivery.TrySubmit([StartSession(SessionId(97)), Batch(SessionId(97), "held")]));
+
+        // Act
+        var refused = delivery.TrySubmit(calls);
+        gate.SetResult();
+        await delivery.FlushAsync(Bounded);
+        var takenLater = delivery.TrySubmit(calls);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: the refused submission left the events readable; the one taken sent them as they write.
+        Assert.False(refused);
+        Assert.True(takenLater);
+        Assert.True(flushed);
+        var body = Assert.Single(this.server.Requests, r => r.Path == "/v1/sessions/" + sessionId + "/events/batch").Body;
+        Assert.Equal(Encoding.UTF8.GetString(expected), body);
+        Assert.Throws<ObjectDisposedException>(() => events[0].Inputs.ToJsonString());
+    }
+
+    [Fact]
     public async Task Submit_BatchOfASessionNotCreatedHere_IsNeverMergedAcrossSessions()
     {
         // Arrange
