@@ -695,12 +695,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     {
         // Arrange: a full queue (the API holds the first request); mapped chat events, whose messages are read from
         // pooled documents, refused as calls and submitted again as the same calls.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async _ =>
-        {
-            await gate.Task.WaitAsync(Bounded);
-            return FakeResponse.Ok();
-        };
+        var gate = this.HoldAnswers();
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
         var sessionId = SessionId(96);
         var input = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"hello\"}]}]";
@@ -822,12 +817,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public async Task TrySubmit_QueueFull_RefusesWholeSubmissionAndSubmitThrows()
     {
         // Arrange
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async _ =>
-        {
-            await gate.Task.WaitAsync(Bounded);
-            return FakeResponse.Ok();
-        };
+        var gate = this.HoldAnswers();
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
         var accepted = delivery.TrySubmit([StartSession(SessionId(8)), Batch(SessionId(8), "q1")]);
 
@@ -850,12 +840,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public async Task TrySubmit_PreparedSetRefusedWhileQueueFull_TakenLaterWithTheSameEncodedEvents()
     {
         // Arrange: a full queue (the API holds the first request), and a set prepared while it is full.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async _ =>
-        {
-            await gate.Task.WaitAsync(Bounded);
-            return FakeResponse.Ok();
-        };
+        var gate = this.HoldAnswers();
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedCalls = 2 });
         var delivered = new ConcurrentQueue<ApiCall>();
         delivery.CallDelivered += (_, call, _) => delivered.Enqueue(call);
@@ -925,12 +910,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public async Task FlushAsync_ApiNeverAnswers_ReturnsFalseAfterTheTimeout()
     {
         // Arrange
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async _ =>
-        {
-            await gate.Task.WaitAsync(Bounded);
-            return FakeResponse.Ok();
-        };
+        var gate = this.HoldAnswers();
         using var delivery = this.CreateDelivery(FastRetries());
         delivery.Submit([StartSession(SessionId(10))]);
 
@@ -964,12 +944,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     public void Dispose_ApiNeverAnswers_StopsAfterShutdownTimeoutAndCountsTheLoss()
     {
         // Arrange
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        this.server.Respond = async _ =>
-        {
-            await gate.Task.WaitAsync(Bounded);
-            return FakeResponse.Ok();
-        };
+        var gate = this.HoldAnswers();
         var options = FastRetries();
         options.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
         var delivery = this.CreateDelivery(options);
@@ -1171,6 +1146,18 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
+    }
+
+    /// <summary>Makes the API hold every answer (200) until the returned gate is set.</summary>
+    private TaskCompletionSource HoldAnswers()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async _ =>
+        {
+            await gate.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok();
+        };
+        return gate;
     }
 
     private HoneyHiveDelivery CreateDelivery(HoneyHiveDeliveryOptions options)
