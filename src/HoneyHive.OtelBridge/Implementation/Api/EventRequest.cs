@@ -21,12 +21,6 @@ internal sealed class EventRequest
     private static readonly FieldObject UnsetInputs = new(Array.Empty<KeyValuePair<string, FieldValue>>());
 
     private FieldObject? inputs = UnsetInputs;
-    private FieldObject? config;
-    private FieldObject? outputs;
-    private FieldObject? metadata;
-    private FieldObject? metrics;
-    private FieldObject? feedback;
-    private FieldObject? userProperties;
 
     /// <summary>Gets or sets the inputs; always an object (the API requires it).</summary>
     [JsonPropertyName("inputs")]
@@ -57,15 +51,15 @@ internal sealed class EventRequest
     [JsonPropertyName("config")]
     public JsonObject? Config
     {
-        get => this.config?.Object;
-        set => this.config = FieldObject.Of(value);
+        get => this.ConfigField?.Object;
+        set => this.ConfigField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("outputs")]
     public JsonObject? Outputs
     {
-        get => this.outputs?.Object;
-        set => this.outputs = FieldObject.Of(value);
+        get => this.OutputsField?.Object;
+        set => this.OutputsField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("error")]
@@ -86,29 +80,29 @@ internal sealed class EventRequest
     [JsonPropertyName("metadata")]
     public JsonObject? Metadata
     {
-        get => this.metadata?.Object;
-        set => this.metadata = FieldObject.Of(value);
+        get => this.MetadataField?.Object;
+        set => this.MetadataField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("metrics")]
     public JsonObject? Metrics
     {
-        get => this.metrics?.Object;
-        set => this.metrics = FieldObject.Of(value);
+        get => this.MetricsField?.Object;
+        set => this.MetricsField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("feedback")]
     public JsonObject? Feedback
     {
-        get => this.feedback?.Object;
-        set => this.feedback = FieldObject.Of(value);
+        get => this.FeedbackField?.Object;
+        set => this.FeedbackField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("user_properties")]
     public JsonObject? UserProperties
     {
-        get => this.userProperties?.Object;
-        set => this.userProperties = FieldObject.Of(value);
+        get => this.UserPropertiesField?.Object;
+        set => this.UserPropertiesField = FieldObject.Of(value);
     }
 
     [JsonPropertyName("project_id")]
@@ -133,51 +127,27 @@ internal sealed class EventRequest
 
     /// <summary>Gets or sets <see cref="Config"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? ConfigField
-    {
-        get => this.config;
-        set => this.config = value;
-    }
+    internal FieldObject? ConfigField { get; set; }
 
     /// <summary>Gets or sets <see cref="Outputs"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? OutputsField
-    {
-        get => this.outputs;
-        set => this.outputs = value;
-    }
+    internal FieldObject? OutputsField { get; set; }
 
     /// <summary>Gets or sets <see cref="Metadata"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? MetadataField
-    {
-        get => this.metadata;
-        set => this.metadata = value;
-    }
+    internal FieldObject? MetadataField { get; set; }
 
     /// <summary>Gets or sets <see cref="Metrics"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? MetricsField
-    {
-        get => this.metrics;
-        set => this.metrics = value;
-    }
+    internal FieldObject? MetricsField { get; set; }
 
     /// <summary>Gets or sets <see cref="Feedback"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? FeedbackField
-    {
-        get => this.feedback;
-        set => this.feedback = value;
-    }
+    internal FieldObject? FeedbackField { get; set; }
 
     /// <summary>Gets or sets <see cref="UserProperties"/> as the field it is held in, or <see langword="null"/>.</summary>
     [JsonIgnore]
-    internal FieldObject? UserPropertiesField
-    {
-        get => this.userProperties;
-        set => this.userProperties = value;
-    }
+    internal FieldObject? UserPropertiesField { get; set; }
 
     /// <summary>
     /// Gets the documents in pooled arrays that values of this event's fields are read from (a chat span's messages),

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HoneyHive.OtelBridge.Implementation.Api;
 
@@ -60,5 +61,5 @@ internal sealed class MappedSpan
 
     /// <summary>Gets the pooled documents the fields' values are read from (<see cref="AttributeJson.Own"/>), or
     /// <see langword="null"/>.</summary>
-    public IReadOnlyList<System.Text.Json.JsonDocument>? Documents { get; init; }
+    public IReadOnlyList<JsonDocument>? Documents { get; init; }
 }
