@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Delivery;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Pipeline;
 using HoneyHive.OtelBridge.LocalApi;
@@ -94,9 +95,14 @@ internal static class ServeCommand
             Description = "Most requests to the HoneyHive API in flight at once (a session's calls still go one at a time, in order).",
             DefaultValueFactory = _ => ServeSettings.DefaultMaxConcurrentRequests,
         };
+        var eventBatchDelay = new Option<double>("--event-batch-delay")
+        {
+            Description = "Seconds an event batch with room left waits for other sessions' events to join it (0 = send at once).",
+            DefaultValueFactory = _ => HoneyHiveDeliveryOptions.DefaultEventBatchDelay.TotalSeconds,
+        };
         var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
         {
-            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync, maxConcurrentRequests,
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync, maxConcurrentRequests, eventBatchDelay,
         };
         var security = ServeSecurityOptions.AddTo(command);
         var limits = ServeLimitOptions.AddTo(command);
@@ -112,6 +118,9 @@ internal static class ServeCommand
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxRequest), 1, "--max-request-mib");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxLogBytes), 1024, "--max-log-bytes");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentRequests), 1, "--max-concurrent-requests");
+                var delaySeconds = parseResult.GetValue(eventBatchDelay);
+                ArgumentOutOfRangeException.ThrowIfNegative(delaySeconds, "--event-batch-delay");
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(delaySeconds, 60, "--event-batch-delay");
                 settings = new ServeSettings
                 {
                     Receiver = new OtlpReceiverOptions
@@ -131,6 +140,7 @@ internal static class ServeCommand
                     LogFsync = parseResult.GetValue(logFsync),
                 };
                 settings.Delivery.MaxConcurrency = parseResult.GetValue(maxConcurrentRequests);
+                settings.Delivery.EventBatchDelay = TimeSpan.FromSeconds(delaySeconds);
                 settings.Receiver.Validate();
                 connection = new HoneyHiveConnectionSettings();
             }

@@ -33,7 +33,10 @@ namespace HoneyHive.OtelBridge.Implementation.Delivery;
 /// delivery, the head event batches of other created sessions that are not in flight join it, and the request
 /// becomes one <c>POST /v1/events/batch</c> with each event's <c>session_id</c> set: one request instead of one per
 /// session. Both kinds obey <see cref="HoneyHiveDeliveryOptions.MaxEventsPerBatch"/> and
-/// <see cref="HoneyHiveDeliveryOptions.MaxBatchBytes"/>.
+/// <see cref="HoneyHiveDeliveryOptions.MaxBatchBytes"/>. An event batch with room left first waits up to
+/// <see cref="HoneyHiveDeliveryOptions.EventBatchDelay"/> for other sessions' events to join it (sent earlier when
+/// the waiting events fill a batch, and at once while a flush waits): a session's events are ready as soon as its
+/// create succeeds, and sent right then they went out a few sessions to a request.
 /// </para>
 /// </remarks>
 internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
@@ -66,6 +69,11 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<string, (long Calls, long Events)> losses = new(StringComparer.Ordinal);
     private readonly Task[] workers;
+    private readonly Queue<(string SessionId, long Due, int Events)> waiting = new();
+    private readonly Timer? waitTimer;
+    private readonly long waitTicks;
+    private int waitingEvents;
+    private int flushing;
     private int queuedCalls;
     private int inFlight;
     private long deliveredCalls;
@@ -86,6 +94,12 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         options.Validate();
         this.client = client;
         this.options = options;
+        if (options.EventBatchDelay > TimeSpan.Zero)
+        {
+            this.waitTicks = (long)(options.EventBatchDelay.TotalSeconds * Stopwatch.Frequency);
+            this.waitTimer = new Timer(static state => ((HoneyHiveDelivery)state!).OnWaitElapsed(), this, Timeout.Infinite, Timeout.Infinite);
+        }
+
         this.workers = new Task[options.MaxConcurrency];
         for (var i = 0; i < this.workers.Length; i++)
         {
@@ -343,6 +357,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
             this.idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             idleTask = this.idle.Task;
+
+            // Nothing waits for more events while someone waits for everything to be sent.
+            this.flushing++;
+            this.ReleaseWaitingLocked(all: true);
         }
 
         try
@@ -354,6 +372,13 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             HoneyHiveExporterEventSource.Log.FlushTimedOut(this.PendingCalls, timeout.TotalMilliseconds);
             return false;
+        }
+        finally
+        {
+            lock (this.gate)
+            {
+                this.flushing--;
+            }
         }
     }
 
@@ -378,6 +403,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             this.FlushAsync(this.options.ShutdownTimeout).GetAwaiter().GetResult();
         }
 
+        this.waitTimer?.Dispose();
         this.ready.Writer.TryComplete();
         this.stopping.Cancel();
         try
@@ -601,11 +627,75 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 return;
             }
 
+            if (this.WaitForMoreEventsLocked(sessionId, queue))
+            {
+                return;
+            }
+
             unit = this.TakeUnitLocked(sessionId, queue);
+            queue.Waited = false;
         }
 
         var outcome = await this.SendWithRetriesAsync(unit.Call, token).ConfigureAwait(false);
         this.Complete(unit, outcome);
+    }
+
+    /// <summary>
+    /// Puts a session whose head is an event batch with room left on the waiting list, once, instead of sending it:
+    /// it goes back on the ready channel after <see cref="HoneyHiveDeliveryOptions.EventBatchDelay"/>, or when the
+    /// waiting events would fill a batch, or when a flush starts. Meanwhile it counts as scheduled, and any request
+    /// taken for another created session may carry its events (cross-session merging).
+    /// </summary>
+    /// <returns><see langword="true"/> when the session waits (or was sent back to the channel with the others).</returns>
+    private bool WaitForMoreEventsLocked(string sessionId, SessionQueue queue)
+    {
+        if (queue.Waited || this.waitTimer is null || this.flushing > 0 || this.disposed
+            || queue.Calls.First!.Value.Call is not SessionEventBatchCall head
+            || head.Request.Events.Count >= this.options.MaxEventsPerBatch)
+        {
+            return false;
+        }
+
+        queue.Waited = true;
+        queue.Scheduled = true;
+        this.waiting.Enqueue((sessionId, Stopwatch.GetTimestamp() + this.waitTicks, head.Request.Events.Count));
+        this.waitingEvents += head.Request.Events.Count;
+        if (this.waitingEvents >= this.options.MaxEventsPerBatch)
+        {
+            this.ReleaseWaitingLocked(all: true);
+        }
+        else if (this.waiting.Count == 1)
+        {
+            this.waitTimer.Change(this.options.EventBatchDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        return true;
+    }
+
+    /// <summary>Sends the waiting sessions (all, or those whose wait is over) back to the ready channel.</summary>
+    private void ReleaseWaitingLocked(bool all)
+    {
+        var now = Stopwatch.GetTimestamp();
+        while (this.waiting.TryPeek(out var next) && (all || next.Due <= now))
+        {
+            this.waiting.Dequeue();
+            this.waitingEvents -= next.Events;
+            this.ready.Writer.TryWrite(next.SessionId);
+        }
+    }
+
+    private void OnWaitElapsed()
+    {
+        lock (this.gate)
+        {
+            this.ReleaseWaitingLocked(all: false);
+            if (this.waiting.TryPeek(out var next) && !this.disposed)
+            {
+                // Every session waits as long, so the list is in due order: the timer wakes for its head.
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next.Due);
+                this.waitTimer!.Change(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     /// <summary>Ends a unit: requeues it (key rejected), drops the calls of a session that could not be created,
@@ -1119,8 +1209,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         }
     }
 
-    /// <summary>The queue of one session. <see cref="Scheduled"/>: on the ready channel; <see cref="Busy"/>: a
-    /// request with its calls is in flight (its next calls wait, so they stay in order).</summary>
+    /// <summary>The queue of one session. <see cref="Scheduled"/>: on the ready channel or the waiting list;
+    /// <see cref="Busy"/>: a request with its calls is in flight (its next calls wait, so they stay in order);
+    /// <see cref="Waited"/>: its head event batch has had its wait for more events.</summary>
     private sealed class SessionQueue
     {
         public LinkedList<QueuedCall> Calls { get; } = new();
@@ -1128,6 +1219,8 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         public bool Scheduled { get; set; }
 
         public bool Busy { get; set; }
+
+        public bool Waited { get; set; }
     }
 
     /// <summary>Calls prepared by <see cref="Prepare"/>: queued as they are (events encoded), once.</summary>

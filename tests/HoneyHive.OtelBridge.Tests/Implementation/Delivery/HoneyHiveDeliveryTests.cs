@@ -394,6 +394,80 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.Equal(39, delivery.DeliveredEvents);
     }
 
+    [Fact]
+    public async Task Submit_SessionsCreatedOneAtATime_TheirEventsWaitUntilTheyFillABatchAndGoOutInOneRequest()
+    {
+        // Arrange: a delay no test run reaches, so only a full batch sends the waiting events.
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxEventsPerBatch = 10, EventBatchDelay = TimeSpan.FromMinutes(1) });
+
+        // Act
+        var eventsSentBeforeTheFourth = await this.SubmitFourTracesOneAtATimeAsync(delivery);
+
+        // Assert: 9 events waited; the fourth session's 3 made 12 >= 10, and the 12 went out in two requests, not four.
+        Assert.Equal(0, eventsSentBeforeTheFourth);
+        var batches = this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, batches.Count);
+        Assert.Equal("/v1/events/batch", batches[0].Path);
+        Assert.Equal(10, EventIds(batches[0]).Count);
+        Assert.Equal(12, delivery.DeliveredEvents);
+        Assert.Equal(0, delivery.PendingCalls);
+    }
+
+    [Fact]
+    public async Task Submit_NoEventBatchDelay_EachSessionsEventsSentOnceItIsCreated()
+    {
+        // Arrange
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxEventsPerBatch = 10, EventBatchDelay = TimeSpan.Zero });
+
+        // Act
+        var eventsSentBeforeTheFourth = await this.SubmitFourTracesOneAtATimeAsync(delivery);
+
+        // Assert
+        Assert.Equal(9, eventsSentBeforeTheFourth);
+        Assert.True(this.server.Requests.Count(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)) >= 3);
+    }
+
+    [Fact]
+    public async Task Submit_FewerEventsThanABatch_SentOnceTheDelayIsOverWithoutAFlush()
+    {
+        // Arrange
+        var delay = TimeSpan.FromMilliseconds(300);
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { EventBatchDelay = delay });
+        var sessionId = SessionId(80);
+        var submitted = Stopwatch.GetTimestamp();
+
+        // Act
+        delivery.Submit([StartSession(sessionId), Batch(sessionId, "w1", "w2")]);
+        await WaitUntilAsync(() => this.server.Requests.Any(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)));
+
+        // Assert
+        Assert.True(Stopwatch.GetElapsedTime(submitted) >= delay, "the events should have waited for others to join them");
+        Assert.Equal(["w1", "w2"], this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+        await WaitUntilAsync(() => delivery.PendingCalls == 0);
+    }
+
+    [Fact]
+    public async Task FlushAsync_EventsWaitingForMore_SendsThemAtOnce()
+    {
+        // Arrange: events that would wait a minute.
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { EventBatchDelay = TimeSpan.FromMinutes(1) });
+        var sessions = Enumerable.Range(81, 3).Select(SessionId).ToList();
+        foreach (var sessionId in sessions)
+        {
+            delivery.Submit([StartSession(sessionId), Batch(sessionId, "f" + sessionId[^2..])]);
+        }
+
+        await WaitUntilAsync(() => this.server.Requests.Count(r => r.Path == "/v1/sessions") == 3);
+
+        // Act
+        var flushed = await delivery.FlushAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Equal(["f81", "f82", "f83"], this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).SelectMany(EventIds).Order(StringComparer.Ordinal));
+        Assert.Equal(0, delivery.PendingCalls);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -1092,6 +1166,34 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
             return answer?.Invoke(request) ?? FakeResponse.Ok();
         };
         return (hold, held);
+    }
+
+    /// <summary>
+    /// Submits four traces of 3 events each (sessions 70-73) as the exporter's intake does, one after another, each
+    /// once the API has seen the previous session created; waits 300 ms before the fourth and until all 12 events
+    /// arrived after it.
+    /// </summary>
+    /// <returns>How many events the API had received before the fourth trace was submitted.</returns>
+    private async Task<int> SubmitFourTracesOneAtATimeAsync(HoneyHiveDelivery delivery)
+    {
+        int EventsSent() => this.server.Requests.Where(r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Sum(r => EventIds(r).Count);
+        var sessions = Enumerable.Range(70, 4).Select(SessionId).ToList();
+        var sentBefore = 0;
+        foreach (var sessionId in sessions)
+        {
+            if (sessionId == sessions[3])
+            {
+                await Task.Delay(300);
+                sentBefore = EventsSent();
+            }
+
+            var n = sessionId[^2..];
+            delivery.Submit([StartSession(sessionId), Batch(sessionId, "a" + n, "b" + n, "c" + n)]);
+            await WaitUntilAsync(() => this.server.Requests.Any(r => r.Path == "/v1/sessions" && r.Body.Contains(sessionId, StringComparison.Ordinal)));
+        }
+
+        await WaitUntilAsync(() => EventsSent() == 12);
+        return sentBefore;
     }
 
     /// <summary>Every event the API received in a batch request, its JSON by its <c>event_id</c> (an id sent twice throws).</summary>
