@@ -106,13 +106,20 @@ internal sealed partial class LoadRunner
         var results = new List<ExporterResult>();
         foreach (var (exporter, endpoint, spans) in (IEnumerable<(string, Uri?, Func<Task<long>>?)>)[("none", null, null), ("otlp", nullReceiver.Address, NullSpans), ("honeyhive", sink.Address, SinkSpans)])
         {
+            var sinkRequests = sink.Requests;
             var result = await ExporterAppProcess.RunAsync(dll, exporter, endpoint, this.options, spans).ConfigureAwait(false);
+            if (exporter == "honeyhive" && result.SpansExported is > 0 and var reached)
+            {
+                result.EndpointRequestsPer100Spans = (sink.Requests - sinkRequests) * 100.0 / reached;
+            }
+
             results.Add(result);
             Log($"exporters: {exporter}: {result.SpansPerSecond:N0} spans/s made over {result.WindowSeconds:F1} s ({this.options.Rate:N0} offered), " +
                 $"app CPU {result.CpuSecondsPer100kSpans:F3} s/100k spans, {result.AllocatedMiBPer100kSpans:F1} MiB allocated/100k spans, " +
                 $"{result.CollectionsPer100kSpans:F1} GCs/100k spans ({result.Gen2Per100kSpans:F1} gen2); " +
                 (result.SpansExported is { } exported ? $"{exported:N0} of {result.SpansMade:N0} spans made reached the endpoint" + (exported == result.SpansMade ? string.Empty : " (NOT ALL)") +
                     (result.DroppedInWindow is { } window ? $", dropped by the SDK's queue: {result.DroppedInWarmup:N0} in the warm-up, {window:N0} in the window" : string.Empty) : $"{result.SpansMade:N0} spans made, none exported") +
+                (result.EndpointRequestsPer100Spans is { } requests ? $", {requests:F1} API requests per 100 spans" : string.Empty) +
                 (result.Warnings.Length == 0 ? "; no SDK or exporter warnings" : $"; warnings: {result.Warnings}"));
         }
 

@@ -46,6 +46,14 @@ internal static class ExporterReport
         }
 
         text.AppendLine();
+        text.Append("| Requests the endpoint received per 100 spans that reached it (whole runs) |");
+        foreach (var exporter in Exporters.ExporterApp.Exporters)
+        {
+            var counted = results.Where(r => r.EndpointRequestsPer100Spans is not null).ToArray();
+            text.Append(CultureInfo.InvariantCulture, $" {Format(Median(counted, exporter, r => r.EndpointRequestsPer100Spans!.Value), "F1")} |");
+        }
+
+        text.AppendLine();
         text.Append("| SDK and exporter warnings (EventSource, all runs) |");
         foreach (var exporter in Exporters.ExporterApp.Exporters)
         {

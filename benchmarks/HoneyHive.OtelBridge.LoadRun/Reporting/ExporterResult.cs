@@ -46,6 +46,10 @@ internal sealed class ExporterResult
     /// <summary>Gets the spans the endpoint received from this run (<see langword="null"/> for no exporter).</summary>
     public long? SpansExported { get; init; }
 
+    /// <summary>Gets or sets the HTTP requests the endpoint received per 100 spans that reached it, over the whole run
+    /// (<see langword="null"/> where the endpoint does not count its requests: no exporter, OTLP).</summary>
+    public double? EndpointRequestsPer100Spans { get; set; }
+
     /// <summary>Gets the SDK's and the exporter's EventSource warnings, as <c>source/event=count</c> fields (empty: none).</summary>
     public string Warnings { get; init; } = string.Empty;
 
