@@ -120,7 +120,7 @@ internal static class ServeCommand
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentRequests), 1, "--max-concurrent-requests");
                 var delaySeconds = parseResult.GetValue(eventBatchDelay);
                 ArgumentOutOfRangeException.ThrowIfNegative(delaySeconds, "--event-batch-delay");
-                ArgumentOutOfRangeException.ThrowIfGreaterThan(delaySeconds, 60, "--event-batch-delay");
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(delaySeconds, HoneyHiveDeliveryOptions.MaxEventBatchDelay.TotalSeconds, "--event-batch-delay");
                 settings = new ServeSettings
                 {
                     Receiver = new OtlpReceiverOptions
