@@ -16,7 +16,7 @@ internal sealed class DiscardingSink : IApiCallSink
         this.Calls += calls.Count;
         foreach (var call in calls)
         {
-            (call as SessionEventBatchCall)?.ReleaseDocuments();
+            call.ReleaseDocuments();
         }
     }
 }

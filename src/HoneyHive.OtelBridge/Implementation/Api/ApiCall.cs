@@ -39,6 +39,15 @@ internal abstract class ApiCall
     /// <param name="writer">The writer.</param>
     public abstract void WriteBody(Utf8JsonWriter writer);
 
+    /// <summary>
+    /// Releases the pooled documents its events' values are read from, once the call was written for the last time
+    /// (only an event batch from mapping has any: sessions and event updates, written again on every retry, own exact
+    /// copies). Its trees must not be read afterwards.
+    /// </summary>
+    public virtual void ReleaseDocuments()
+    {
+    }
+
     /// <summary>Gets the JSON body as UTF-8 bytes.</summary>
     /// <returns>The body.</returns>
     /// <remarks>
@@ -106,11 +115,9 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
 
     public override string SessionId { get; } = sessionId;
 
-    /// <summary>
-    /// Releases the pooled documents of the events of <see cref="Request"/> (<see cref="EventRequest.ReleaseDocuments"/>)
-    /// once they were written for the last time; their trees must not be read afterwards.
-    /// </summary>
-    public void ReleaseDocuments()
+    /// <summary>Releases the pooled documents of the events of <see cref="Request"/>
+    /// (<see cref="EventRequest.ReleaseDocuments"/>).</summary>
+    public override void ReleaseDocuments()
     {
         foreach (var request in this.Request.Events)
         {
@@ -152,7 +159,7 @@ internal sealed class UpdateEventCall(string sessionId, string eventId, EventUpd
 /// <summary>
 /// Where mapped calls go: delivery implements it; tests and <c>map</c> collect into a list.
 /// Calls of one session arrive in the order they must be sent (session first). A sink that writes an event batch for
-/// the last time releases its events' pooled documents (<see cref="SessionEventBatchCall.ReleaseDocuments"/>); one that
+/// the last time releases its events' pooled documents (<see cref="ApiCall.ReleaseDocuments"/>); one that
 /// does not leaves them to the GC.
 /// </summary>
 internal interface IApiCallSink

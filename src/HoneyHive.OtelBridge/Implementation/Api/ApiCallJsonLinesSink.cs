@@ -42,7 +42,7 @@ internal sealed class ApiCallJsonLinesSink(TextWriter output) : IApiCallSink
         {
             output.WriteLine(Format(call));
             // Written for the last time: the pooled documents of the mapped events go back.
-            (call as SessionEventBatchCall)?.ReleaseDocuments();
+            call.ReleaseDocuments();
         }
     }
 }

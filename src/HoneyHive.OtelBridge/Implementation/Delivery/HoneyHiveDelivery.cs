@@ -1235,7 +1235,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             foreach (var call in sources)
             {
-                (call as SessionEventBatchCall)?.ReleaseDocuments();
+                call.ReleaseDocuments();
             }
         }
 

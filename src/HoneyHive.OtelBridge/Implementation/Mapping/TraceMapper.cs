@@ -189,8 +189,6 @@ internal static class TraceMapper
     public static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options)
     {
         var span = planned.Span;
-
-        // An event's messages in pooled documents: the event is released once encoded (delivery, the map command).
         var mapped = SpanMapper.Map(span, options, poolDocuments: true);
         var eventType = mapped.EventType;
         if (planned.AsRootEvent)
