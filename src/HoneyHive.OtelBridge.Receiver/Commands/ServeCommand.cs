@@ -214,6 +214,9 @@ internal static class ServeCommand
                 LogFsync = settings.LogFsync,
             });
             ReportLog(pipeline, settings, logger);
+            var minWorkers = ServeThreadPool.Configure(settings.LogFsync);
+            var hillClimbing = ServeThreadPool.IsHillClimbingDisabled() ? "off" : "on";
+            ReceiverLog.ThreadPool(logger, minWorkers, hillClimbing);
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
             LogSecurity(settings, logger);
             var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);

@@ -63,6 +63,9 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "Durable log damaged: {DamagedSegments} segment(s) with a torn or corrupt tail, {BytesSkipped} byte(s) skipped in {LogDirectory}; the intact records before the damage were replayed")]
     public static partial void LogDamaged(ILogger logger, long damagedSegments, long bytesSkipped, string logDirectory);
 
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Thread pool: at least {MinWorkers} worker(s), hill climbing {HillClimbing} (DOTNET_HillClimbing_Disable=0 in the environment turns it on)")]
+    public static partial void ThreadPool(ILogger logger, int minWorkers, string hillClimbing);
+
     // Security (ids from 40, so that other parts can add theirs below without clashing).
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "{FrontDoor}: request to {Path} refused (401 / UNAUTHENTICATED): {Reason}")]
     public static partial void Unauthenticated(ILogger logger, string frontDoor, string path, string reason);

@@ -46,7 +46,12 @@ internal sealed partial class ServeProcess : IDisposable
     }
 
     /// <summary>Starts <c>serve</c> and waits for the line that gives its bound addresses.</summary>
-    public static async Task<ServeProcess> StartAsync(string apiKey, Uri apiUrl, string dataDirectory, params string[] extraArgs)
+    public static Task<ServeProcess> StartAsync(string apiKey, Uri apiUrl, string dataDirectory, params string[] extraArgs) =>
+        StartAsync(apiKey, apiUrl, dataDirectory, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>Starts <c>serve</c> with more environment variables on its process and waits for the line that gives
+    /// its bound addresses.</summary>
+    public static async Task<ServeProcess> StartAsync(string apiKey, Uri apiUrl, string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var dll = typeof(HoneyHive.OtelBridge.Receiver.Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
@@ -67,6 +72,11 @@ internal sealed partial class ServeProcess : IDisposable
         }
 
         start.Environment["HH_API_KEY"] = apiKey;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var serve = new ServeProcess(Process.Start(start)!);
         try
         {
