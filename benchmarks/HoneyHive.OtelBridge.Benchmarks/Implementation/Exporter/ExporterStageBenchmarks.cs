@@ -28,7 +28,7 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Exporter;
 /// (delivery releases the events it encodes, so a call is delivered once), then the calls through a
 /// <see cref="HoneyHiveDelivery"/> to the accept-all endpoint (encoding, batching, HTTP) and a flush: delivery's cost is
 /// this minus <c>AssembleAndMap</c>. <c>SendSessionStart</c>: one <c>POST /v1/sessions</c> through the client
-/// (the per-request cost; a batch of 100 spans makes about 16 requests).
+/// (the per-request cost; a batch of 100 spans makes 11 to 14 requests, see <see cref="HoneyHiveExporterBenchmarks"/>).
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
