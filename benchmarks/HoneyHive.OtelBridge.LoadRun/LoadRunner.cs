@@ -158,6 +158,7 @@ internal sealed partial class LoadRunner
         TimeSpan cpuStart = default, cpuEnd = default, harnessStart = default, harnessEnd = default;
         MachineCpu machineStart = default, machineEnd = default;
         long deliveredStart = 0, deliveredEnd = 0, requestsStart = 0, requestsEnd = 0;
+        var workers = 0;
         var counts = await generator.SaturateAsync(
             TimeSpan.FromSeconds(this.options.Warmup),
             this.Phase,
@@ -176,6 +177,7 @@ internal sealed partial class LoadRunner
                 machineEnd = MachineCpu.Read();
                 deliveredEnd = sink is null ? 0 : sink.Events + sink.Sessions;
                 requestsEnd = sink?.Requests ?? 0;
+                workers = target.ThreadPoolWorkers();
             }).ConfigureAwait(false);
         result.SustainedSpansPerSecond = counts.OkSpansPerSecond;
         result.SaturationUnavailable = counts.Unavailable;
@@ -185,8 +187,9 @@ internal sealed partial class LoadRunner
         result.DeliveredSpansPerSecond = sink is null ? null : (deliveredEnd - deliveredStart) / counts.Elapsed.TotalSeconds;
         result.ApiRequestsPer100Spans = sink is null || deliveredEnd == deliveredStart ? null : (requestsEnd - requestsStart) * 100.0 / (deliveredEnd - deliveredStart);
         result.PeakRssMiB = target.PeakRss() / MiB;
+        result.ThreadPoolWorkers = workers;
         Log($"{result.Target}: saturation {counts.OkSpansPerSecond:N0} spans/s acknowledged ({counts.Unavailable} UNAVAILABLE, {counts.OtherErrors} other errors), " +
-            $"CPU {result.CpuSecondsPer100kSpans:F2} s/100k spans (load-run process: {result.HarnessCpuSecondsPer100kSpans:F2}; machine idle {result.MachineIdlePercent:F0} %), peak RSS {result.PeakRssMiB:F0} MiB" +
+            $"CPU {result.CpuSecondsPer100kSpans:F2} s/100k spans (load-run process: {result.HarnessCpuSecondsPer100kSpans:F2}; machine idle {result.MachineIdlePercent:F0} %), peak RSS {result.PeakRssMiB:F0} MiB, {workers} thread-pool workers" +
             (sink is null ? string.Empty : $", sink {result.DeliveredSpansPerSecond:N0} spans/s in {result.ApiRequestsPer100Spans:F1} API requests per 100 spans"));
     }
 

@@ -26,6 +26,7 @@ internal static class LoadReport
         Row("CPU seconds per 100,000 spans (receiver process)", Median(nulls, r => r.CpuSecondsPer100kSpans), Median(bridges, r => r.CpuSecondsPer100kSpans), "F2", "", "");
         Row("CPU seconds per 100,000 spans (load-run process: clients, and the sink for the bridge)", Median(nulls, r => r.HarnessCpuSecondsPer100kSpans), Median(bridges, r => r.HarnessCpuSecondsPer100kSpans), "F2", "", "");
         Row("Machine CPU idle during saturation, %", Median(nulls, r => r.MachineIdlePercent), Median(bridges, r => r.MachineIdlePercent), "F0", "", "");
+        Row("Thread-pool workers of the receiver process (end of saturation)", Median(nulls, r => r.ThreadPoolWorkers), Median(bridges, r => r.ThreadPoolWorkers), "F0", "", "");
         var peak = Median(bridges, r => r.PeakRssMiB);
         Row("Peak RSS after saturation, MiB (VmHWM)", Median(nulls, r => r.PeakRssMiB), peak, "F0", "< 400 MiB", peak is { } p ? Met(p < 400) : "");
         Row("Half rate used, spans/s", Median(nulls, r => r.HalfRateSpansPerSecond), Median(bridges, r => r.HalfRateSpansPerSecond), "F0", "", "");

@@ -28,6 +28,10 @@ internal sealed class TargetResult
 
     public double PeakRssMiB { get; set; }
 
+    /// <summary>Gets or sets the target's thread-pool workers at the end of the saturation window (the pool lets an
+    /// idle worker go only after seconds without work, so this is about the most it had).</summary>
+    public int ThreadPoolWorkers { get; set; }
+
     public double HalfRateSpansPerSecond { get; set; }
 
     /// <summary>Gets or sets the target's CPU seconds per 100,000 spans acknowledged during the half-rate phase (the

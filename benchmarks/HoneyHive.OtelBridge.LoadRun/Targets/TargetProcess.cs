@@ -108,6 +108,29 @@ internal sealed partial class TargetProcess : IDisposable
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
+    /// <summary>Gets the number of the .NET thread pool's worker threads the process has now (threads named
+    /// <c>.NET TP Worker</c> in <c>/proc/&lt;pid&gt;/task</c>).</summary>
+    public int ThreadPoolWorkers()
+    {
+        var workers = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{this.Id}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == ".NET TP Worker")
+                {
+                    workers++;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return workers;
+    }
+
     /// <summary>Gets the resident set size now, in bytes (<c>VmRSS</c>).</summary>
     public long Rss() => this.Status("VmRSS:");
 
