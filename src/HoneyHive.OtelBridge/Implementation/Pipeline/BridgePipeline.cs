@@ -35,6 +35,7 @@ namespace HoneyHive.OtelBridge.Implementation.Pipeline;
 internal sealed class BridgePipeline : IDisposable
 {
     /// <summary>How often a refused append may try to free log space first.</summary>
+    private static readonly TimeSpan TakingCallsMinimumWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CompactOnFullInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly BridgePipelineOptions options;
@@ -55,6 +56,10 @@ internal sealed class BridgePipeline : IDisposable
     private bool logClosed;
     private bool keepAllRecords;
     private int disposed;
+
+    // TryAccept calls past their disposed check and not yet done: Dispose waits for them before it flushes, so that
+    // spans a call took reach the final flush instead of an assembler nobody flushes again.
+    private int takingCalls;
 
     public BridgePipeline(HoneyHiveApiClient client, BridgePipelineOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -134,6 +139,10 @@ internal sealed class BridgePipeline : IDisposable
     /// <summary>Gets a value indicating whether <see cref="Dispose"/> was called: nothing is taken any more.</summary>
     public bool IsDisposed => Volatile.Read(ref this.disposed) != 0;
 
+    /// <summary>Gets or sets what <see cref="TryAccept"/> runs once it has decided to take the spans, before it hands
+    /// them on (tests hold a call there to meet <see cref="Dispose"/>).</summary>
+    internal Action? Accepting { get; set; }
+
     /// <summary>Gets the number of spans handed to trace assembly so far (replayed ones included).</summary>
     public long SpansAssembled => this.assembler.SpansReceived;
 
@@ -169,19 +178,31 @@ internal sealed class BridgePipeline : IDisposable
     public bool TryAccept(IReadOnlyList<SpanRecord> spans, ReadOnlySpan<byte> encodedRequest = default)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        if (Volatile.Read(ref this.disposed) != 0 || this.IsSaturated)
-        {
-            return false;
-        }
 
-        StampAccepted(spans);
-        if (this.log is null || spans.Count == 0)
+        // Counted before the disposed check, read by Dispose after it sets the flag (both full fences): either this
+        // call sees the flag, or Dispose sees the call and waits for it.
+        Interlocked.Increment(ref this.takingCalls);
+        try
         {
-            this.assembler.Add(spans);
-            return true;
-        }
+            if (Volatile.Read(ref this.disposed) != 0 || this.IsSaturated)
+            {
+                return false;
+            }
 
-        return this.TryLogAndAdd(spans, encodedRequest);
+            this.Accepting?.Invoke();
+            StampAccepted(spans);
+            if (this.log is null || spans.Count == 0)
+            {
+                this.assembler.Add(spans);
+                return true;
+            }
+
+            return this.TryLogAndAdd(spans, encodedRequest);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref this.takingCalls);
+        }
     }
 
     /// <summary>
@@ -265,6 +286,18 @@ internal sealed class BridgePipeline : IDisposable
         if (Interlocked.Exchange(ref this.disposed, 1) != 0)
         {
             return;
+        }
+
+        // A TryAccept already taking spans finishes first, so they are flushed below. It does not wait for anything a
+        // disposed pipeline keeps (delivery room, saturation): milliseconds of mapping, or a log append. Bounded by the
+        // shutdown timeout, and not below a second: a shutdown out of time (the exporter passes what is left of its
+        // timeout) would otherwise drop the spans the call took without counting them.
+        var waitStarted = Stopwatch.GetTimestamp();
+        var waitLimit = TimeSpan.FromTicks(Math.Max(this.options.Delivery.ShutdownTimeout.Ticks, TakingCallsMinimumWait.Ticks));
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref this.takingCalls) != 0 && Stopwatch.GetElapsedTime(waitStarted) < waitLimit)
+        {
+            spin.SpinOnce(sleep1Threshold: 10);
         }
 
         this.expiryTimer.Dispose();

@@ -99,6 +99,65 @@ public sealed partial class BridgePipelineTests
         Assert.All(events, e => Assert.Contains((string)e["parent_id"]!, ids));
     }
 
+    [Fact]
+    public async Task Dispose_WhileATryAcceptIsTakingSpans_TheSpansItTookAreDelivered()
+    {
+        // Arrange: no durable log (the exporter's default), so only the final flush of Dispose can deliver them. The
+        // call is held where it has decided to take the spans, as a front door's call is when a shutdown that ran out
+        // of time disposes the pipeline under it.
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        using var httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+        var client = new HoneyHiveApiClient(httpClient, new HoneyHiveConnectionSettings { ApiKey = Key, BaseUrl = api.BaseAddress });
+        var pipeline = new BridgePipeline(client);
+        using var taking = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        pipeline.Accepting = () =>
+        {
+            taking.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        };
+        var traceId = ActivityTraceId.CreateRandom();
+        var root = Span(traceId, default, "root", 0, 100);
+        var child = Span(traceId, root.SpanId, "child", 10, 20);
+
+        // Act
+        var accept = Task.Run(() => pipeline.TryAccept([child, root]));
+        Assert.True(taking.Wait(TimeSpan.FromSeconds(10)));
+        var dispose = Task.Run(pipeline.Dispose);
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // long enough for a Dispose that does not wait to finish
+        var disposedBeforeTheCallEnded = dispose.IsCompleted;
+        release.Set();
+        var taken = await accept;
+        await dispose.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        Assert.True(taken);
+        Assert.False(disposedBeforeTheCallEnded);
+        var stored = await GetSessionAsync(api, HoneyHiveIds.SessionIdForTrace(traceId));
+        Assert.Equal("root", (string?)stored["session"]!["event_name"]);
+        Assert.Equal("child", (string?)Assert.Single(stored["events"]!.AsArray())!["event_name"]);
+    }
+
+    [Fact]
+    public async Task TryAccept_AfterDispose_NothingTaken()
+    {
+        // Arrange
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        using var httpClient = HoneyHiveApiClient.CreateDefaultHttpClient();
+        var client = new HoneyHiveApiClient(httpClient, new HoneyHiveConnectionSettings { ApiKey = Key, BaseUrl = api.BaseAddress });
+        var pipeline = new BridgePipeline(client);
+        var called = false;
+        pipeline.Accepting = () => called = true;
+        pipeline.Dispose();
+
+        // Act
+        var taken = pipeline.TryAccept([Span(ActivityTraceId.CreateRandom(), default, "root", 0, 100)]);
+
+        // Assert
+        Assert.False(taken);
+        Assert.False(called);
+    }
+
     private static long Ms(long offsetMs) => 1_714_492_800_000 + offsetMs;
 
     private static SpanRecord Span(ActivityTraceId traceId, ActivitySpanId parent, string name, long startMs, long endMs, params (string Key, object? Value)[] attributes) => new()
