@@ -35,8 +35,10 @@ namespace HoneyHive.OtelBridge.Implementation.Pipeline;
 internal sealed class BridgePipeline : IDisposable
 {
     /// <summary>How often a refused append may try to free log space first.</summary>
-    private static readonly TimeSpan TakingCallsMinimumWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CompactOnFullInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The least <see cref="Dispose"/> waits for <see cref="TryAccept"/> calls already taking spans.</summary>
+    private static readonly TimeSpan TakingCallsMinimumWait = TimeSpan.FromSeconds(1);
 
     private readonly BridgePipelineOptions options;
     private readonly HoneyHiveDelivery delivery;
