@@ -64,12 +64,6 @@ internal static class ServeThreadPool
     {
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         var wanted = MinWorkers(logFsync, Environment.ProcessorCount, workers);
-        if (wanted != workers && !ThreadPool.SetMinThreads(wanted, completionPorts))
-        {
-            return workers;
-        }
-
-        ThreadPool.GetMinThreads(out workers, out _);
-        return workers;
+        return wanted != workers && ThreadPool.SetMinThreads(wanted, completionPorts) ? wanted : workers;
     }
 }
