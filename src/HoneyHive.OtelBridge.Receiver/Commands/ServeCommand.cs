@@ -189,7 +189,7 @@ internal static class ServeCommand
         {
             if (!connection.HasApiKey)
             {
-                localApi = await StartLocalApiAsync(settings, connection, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+                localApi = await StartLocalApiAsync(settings, connection, loggerFactory, logger).ConfigureAwait(false);
             }
             else
             {
@@ -219,7 +219,9 @@ internal static class ServeCommand
             ReceiverLog.ThreadPool(logger, minWorkers, hillClimbing);
             using var reporter = new DeliveredSessionReporter(pipeline.Delivery, logger);
             LogSecurity(settings, logger);
-            var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, cancellationToken).ConfigureAwait(false);
+            // Started whatever the token says: a stop asked for while starting (Ctrl+C / SIGTERM) takes the same way out
+            // as one asked for later, once listening (stop listening, deliver what is held, exit 0), not an exception.
+            var host = await OtlpReceiverHost.StartAsync(settings.Receiver, new PipelineSpanIngress(pipeline), loggerFactory, CancellationToken.None).ConfigureAwait(false);
             await using (host.ConfigureAwait(false))
             {
                 var grpcUrl = host.GrpcAddress.ToString();
@@ -317,8 +319,7 @@ internal static class ServeCommand
         ServeSettings settings,
         HoneyHiveConnectionSettings connection,
         ILoggerFactory loggerFactory,
-        ILogger logger,
-        CancellationToken cancellationToken)
+        ILogger logger)
     {
         Directory.CreateDirectory(settings.DataDirectory);
         var databasePath = Path.GetFullPath(Path.Combine(settings.DataDirectory, ServeSettings.LocalApiDatabaseFile));
@@ -333,7 +334,7 @@ internal static class ServeCommand
                 AllowAnonymousLoopbackReads = true,
                 LoggerFactory = loggerFactory,
             },
-            cancellationToken).ConfigureAwait(false);
+            CancellationToken.None).ConfigureAwait(false);
         connection.ApiKey = key;
         connection.BaseUrl = api.BaseAddress;
         var sessionUrl = new Uri(api.BaseAddress, "/v1/sessions/<session_id>").ToString();

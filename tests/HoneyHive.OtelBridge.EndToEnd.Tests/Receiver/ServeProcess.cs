@@ -53,6 +53,24 @@ internal sealed partial class ServeProcess : IDisposable
     /// its bound addresses.</summary>
     public static async Task<ServeProcess> StartAsync(string apiKey, Uri apiUrl, string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
+        var serve = Launch(apiKey, apiUrl, dataDirectory, environment, extraArgs);
+        try
+        {
+            var listening = await serve.WaitForLineAsync(ListeningPattern(), StartTimeout);
+            serve.GrpcAddress = new Uri(listening.Groups[1].Value);
+            serve.HttpAddress = new Uri(listening.Groups[2].Value);
+            return serve;
+        }
+        catch
+        {
+            serve.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>serve</c> and returns at once (its addresses are not known yet).</summary>
+    public static ServeProcess Launch(string apiKey, Uri apiUrl, string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
+    {
         var dll = typeof(HoneyHive.OtelBridge.Receiver.Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -77,19 +95,7 @@ internal sealed partial class ServeProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        var serve = new ServeProcess(Process.Start(start)!);
-        try
-        {
-            var listening = await serve.WaitForLineAsync(ListeningPattern(), StartTimeout);
-            serve.GrpcAddress = new Uri(listening.Groups[1].Value);
-            serve.HttpAddress = new Uri(listening.Groups[2].Value);
-            return serve;
-        }
-        catch
-        {
-            serve.Dispose();
-            throw;
-        }
+        return new ServeProcess(Process.Start(start)!);
     }
 
     /// <summary>Waits (bounded) for a line matching <paramref name="pattern"/>.</summary>
