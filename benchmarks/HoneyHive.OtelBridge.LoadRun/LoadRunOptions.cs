@@ -15,15 +15,16 @@ internal sealed class LoadRunOptions
           --clients N          concurrent OTLP/gRPC clients, one HTTP/2 connection each (default 4)
           --root-wait S        the bridge's --root-wait in seconds (default 1)
           --runs N             repeat everything N times and report the median of each figure (default 1)
-          --targets LIST       null,bridge,exporters (default null,bridge)
+          --targets LIST       null,floor,bridge,exporters (default null,floor,bridge)
           --rate N             exporters phase: spans/s the app makes (default 5000)
           --half-rate N        offer N spans/s in the half-rate phase instead of half the sustained rate
           --overload X         offered load of the overload phase, times the sustained rate (default 10)
           --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
           --serve-arg ARG      one more argument for the bridge's `serve` (repeat: --serve-arg --max-held-spans --serve-arg 20000)
           --smoke              a short check of the harness: null receiver only, 2 s phases
-          --null-receiver [--port N]   run as the null receiver (the load run starts this itself)
-          --exporter-app none|otlp|honeyhive [--endpoint URL] [--rate N]   run as the exporters phase's app (likewise)
+          --null-receiver [--port N] [--endpoint URL]   run as the null receiver (the load run starts this itself); with a
+                               URL, as the floor receiver (the contract's requests to that sink, nothing else)
+          --exporter-app none|otlp|honeyhive|http-floor [--endpoint URL] [--rate N]   run as the exporters phase's app (likewise)
         """;
 
     public int Seconds { get; set; } = 20;
@@ -41,6 +42,10 @@ internal sealed class LoadRunOptions
     public bool NullTarget { get; set; } = true;
 
     public bool BridgeTarget { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the floor receiver runs (saturation only): the null receiver
+    /// that also sends the contract's requests to the sink (<see cref="Targets.ContractFloorSender"/>).</summary>
+    public bool FloorTarget { get; set; } = true;
 
     /// <summary>Gets or sets a value indicating whether the exporters phase runs: an app process per exporter (none,
     /// OTLP/gRPC, HoneyHive) making spans at <see cref="Rate"/>; its CPU and allocations per span.</summary>
@@ -98,6 +103,7 @@ internal sealed class LoadRunOptions
                     var targets = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                     options.NullTarget = targets.Contains("null");
                     options.BridgeTarget = targets.Contains("bridge");
+                    options.FloorTarget = targets.Contains("floor");
                     options.ExportersTarget = targets.Contains("exporters");
                     break;
                 case "--smoke":
@@ -105,6 +111,7 @@ internal sealed class LoadRunOptions
                     options.Seconds = 2;
                     options.Warmup = 1;
                     options.BridgeTarget = false;
+                    options.FloorTarget = false;
                     break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -41,6 +41,17 @@ internal sealed partial class LoadRunner
         return result;
     }
 
+    /// <summary>The floor receiver (<see cref="ContractFloorSender"/>): saturation only, its requests to a sink of its own.</summary>
+    public async Task<TargetResult> RunFloorAsync()
+    {
+        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        await using var sinkScope = sink.ConfigureAwait(false);
+        using var target = await StartNullReceiverAsync(sink.Address).ConfigureAwait(false);
+        var result = new TargetResult { Target = "floor" };
+        await this.SaturateAsync(target, result, sink).ConfigureAwait(false);
+        return result;
+    }
+
     public async Task<TargetResult> RunBridgeAsync(string receiverDll)
     {
         var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
@@ -104,11 +115,11 @@ internal sealed partial class LoadRunner
         Task<long> SinkSpans() => Task.FromResult(sink.Events + sink.Sessions);
 
         var results = new List<ExporterResult>();
-        foreach (var (exporter, endpoint, spans) in (IEnumerable<(string, Uri?, Func<Task<long>>?)>)[("none", null, null), ("otlp", nullReceiver.Address, NullSpans), ("honeyhive", sink.Address, SinkSpans)])
+        foreach (var (exporter, endpoint, spans) in (IEnumerable<(string, Uri?, Func<Task<long>>?)>)[("none", null, null), ("otlp", nullReceiver.Address, NullSpans), ("honeyhive", sink.Address, SinkSpans), ("http-floor", sink.Address, SinkSpans)])
         {
             var sinkRequests = sink.Requests;
             var result = await ExporterAppProcess.RunAsync(dll, exporter, endpoint, this.options, spans).ConfigureAwait(false);
-            if (exporter == "honeyhive" && result.SpansExported is > 0 and var reached)
+            if (endpoint == sink.Address && result.SpansExported is > 0 and var reached)
             {
                 result.EndpointRequestsPer100Spans = (sink.Requests - sinkRequests) * 100.0 / reached;
             }
@@ -126,10 +137,11 @@ internal sealed partial class LoadRunner
         return results;
     }
 
-    /// <summary>Starts the null receiver: this binary in <c>--null-receiver</c> mode, its own process.</summary>
-    private static Task<TargetProcess> StartNullReceiverAsync() => TargetProcess.StartAsync(
+    /// <summary>Starts the null receiver (the floor receiver with a sink): this binary in <c>--null-receiver</c> mode, its
+    /// own process.</summary>
+    private static Task<TargetProcess> StartNullReceiverAsync(Uri? floorSink = null) => TargetProcess.StartAsync(
         typeof(LoadRunner).Assembly.Location,
-        ["--null-receiver"],
+        floorSink is null ? ["--null-receiver"] : ["--null-receiver", "--endpoint", floorSink.ToString()],
         new Dictionary<string, string>(),
         NullListeningRegex(),
         TimeSpan.FromSeconds(30));

@@ -23,7 +23,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 
 if (options.NullReceiverMode)
 {
-    return await NullReceiver.RunAsync(options.Port);
+    return await NullReceiver.RunAsync(options.Port, options.Endpoint);
 }
 
 if (options.ExporterApp is not null)
@@ -52,6 +52,7 @@ if (options.BridgeTarget)
 
 var runner = new LoadRunner(options);
 var nulls = new List<TargetResult>();
+var floors = new List<TargetResult>();
 var bridges = new List<TargetResult>();
 var exporters = new List<ExporterResult>();
 for (var run = 1; run <= options.Runs; run++)
@@ -60,6 +61,11 @@ for (var run = 1; run <= options.Runs; run++)
     if (options.NullTarget)
     {
         nulls.Add(await runner.RunNullAsync());
+    }
+
+    if (options.FloorTarget)
+    {
+        floors.Add(await runner.RunFloorAsync());
     }
 
     if (options.BridgeTarget)
@@ -73,9 +79,9 @@ for (var run = 1; run <= options.Runs; run++)
     }
 }
 
-if (options.NullTarget || options.BridgeTarget)
+if (options.NullTarget || options.FloorTarget || options.BridgeTarget)
 {
-    Console.WriteLine(LoadReport.Render(nulls, bridges, options));
+    Console.WriteLine(LoadReport.Render(nulls, floors, bridges, options));
 }
 
 if (options.ExportersTarget)

@@ -12,7 +12,7 @@ using OpenTelemetry.Trace;
 namespace HoneyHive.OtelBridge.LoadRun.Exporters;
 
 /// <summary>
-/// The app of the exporters phase (<c>--exporter-app none|otlp|honeyhive</c>, run as its own process): an
+/// The app of the exporters phase (<c>--exporter-app none|otlp|honeyhive|http-floor</c>, run as its own process): an
 /// <see cref="ActivitySource"/> and a tracer provider built as a user builds one
 /// (<c>Sdk.CreateTracerProviderBuilder().AddSource(…)</c> plus the chosen exporter with its default batch processor), making the
 /// load run's 10-span traces (<see cref="ActivityTraces"/>) at a fixed rate on one thread: a warm-up, then the measured
@@ -33,7 +33,7 @@ internal static class ExporterApp
     public const string WarningsLine = "EXPORTER-APP warnings";
 
     /// <summary>The exporters this mode knows.</summary>
-    public static readonly string[] Exporters = ["none", "otlp", "honeyhive"];
+    public static readonly string[] Exporters = ["none", "otlp", "honeyhive", "http-floor"];
 
     public static int Run(string exporter, Uri? endpoint, int spansPerSecond, int warmupSeconds, int seconds)
     {
@@ -60,6 +60,11 @@ internal static class ExporterApp
                     // The durable log is off by default; said here so the figures stay the exporter's, not the disk's.
                     o.DataDirectory = null;
                 });
+                break;
+            case "http-floor":
+                // The contract's HTTP requests alone (ContractFloorExporter), with the default batch processor.
+                builder.AddProcessor(new BatchActivityExportProcessor(new ContractFloorExporter(
+                    endpoint ?? throw new ArgumentException("--exporter-app http-floor needs --endpoint."))));
                 break;
             default:
                 throw new ArgumentException($"--exporter-app must be one of {string.Join(", ", Exporters)}, got '{exporter}'.");

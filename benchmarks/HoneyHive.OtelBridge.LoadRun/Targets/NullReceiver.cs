@@ -17,7 +17,10 @@ namespace HoneyHive.OtelBridge.LoadRun.Targets;
 /// The baseline target (<c>--null-receiver</c>, run as its own process): an OTLP/gRPC server on the same stack as the
 /// bridge's receiver (Kestrel h2c, Grpc.AspNetCore, the generated <c>TraceService</c> and protobuf decoding of the whole
 /// request) that acknowledges every export and counts its spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same
-/// port) answers the count so far, for the exporters phase (spans exported against spans made).
+/// port) answers the count so far, for the exporters phase (spans exported against spans made). With a sink
+/// (<c>--endpoint URL</c>) it is the floor receiver: it also sends the requests the mapping contract needs for those
+/// spans to the sink (<see cref="ContractFloorSender"/>), and nothing else: no mapping, no encoding, no assembly, no
+/// durable log. What it sustains bounds what any bridge that keeps the contract can sustain on the same machine.
 /// </summary>
 internal static class NullReceiver
 {
@@ -29,7 +32,7 @@ internal static class NullReceiver
 
     private static long spans;
 
-    public static async Task<int> RunAsync(int port)
+    public static async Task<int> RunAsync(int port, Uri? floorSink)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.ClearProviders();
@@ -46,6 +49,8 @@ internal static class NullReceiver
         });
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = null);
+        using var floor = floorSink is null ? null : new ContractFloorSender(floorSink);
+        builder.Services.AddSingleton(new Floor(floor));
         var app = builder.Build();
         app.UseRouting();
         app.MapGrpcService<NullTraceService>();
@@ -59,23 +64,40 @@ internal static class NullReceiver
         return 0;
     }
 
-    private sealed class NullTraceService : TraceService.TraceServiceBase
+    /// <summary>The floor receiver's sender, or none (the null receiver).</summary>
+    private sealed record Floor(ContractFloorSender? Sender);
+
+    private sealed class NullTraceService(Floor floor) : TraceService.TraceServiceBase
     {
         private static readonly Task<ExportTraceServiceResponse> Empty = Task.FromResult(new ExportTraceServiceResponse());
 
         public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
             var count = 0;
+            var roots = 0;
             foreach (var resource in request.ResourceSpans)
             {
                 foreach (var scope in resource.ScopeSpans)
                 {
                     count += scope.Spans.Count;
+                    if (floor.Sender is not null)
+                    {
+                        foreach (var span in scope.Spans)
+                        {
+                            roots += span.ParentSpanId.IsEmpty ? 1 : 0;
+                        }
+                    }
                 }
             }
 
             Interlocked.Add(ref spans, count);
-            return Empty;
+            return floor.Sender is null ? Empty : QueueAsync(floor.Sender, roots, count - roots);
+        }
+
+        private static async Task<ExportTraceServiceResponse> QueueAsync(ContractFloorSender sender, int roots, int others)
+        {
+            await sender.QueueAsync(roots, others).ConfigureAwait(false);
+            return await Empty.ConfigureAwait(false);
         }
     }
 }
