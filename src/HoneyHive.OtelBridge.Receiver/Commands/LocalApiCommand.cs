@@ -55,7 +55,9 @@ internal static class LocalApiCommand
         options.ListenAddress = "127.0.0.1";
         options.LoggerFactory = loggerFactory;
 
-        var api = await LocalHoneyHiveApi.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        // Started whatever the token says: a Ctrl+C / SIGTERM while starting then stops it the usual way (exit 0),
+        // where a cancelled start ended the command with exit code 1 and no word (as `serve` does, ServeCommand).
+        var api = await LocalHoneyHiveApi.StartAsync(options, CancellationToken.None).ConfigureAwait(false);
         await using (api.ConfigureAwait(false))
         {
             await output.WriteLineAsync($"Local HoneyHive API listening on {api.BaseAddress} (Ctrl+C to stop)").ConfigureAwait(false);

@@ -70,4 +70,25 @@ public sealed class LocalApiCommandTests
         Assert.Equal(0, exitCode);
         Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task RunAsync_StopAskedBeforeStarted_StartsThenStopsWithExitCodeZero()
+    {
+        // Arrange: Ctrl+C / SIGTERM reached the process while the command was still starting.
+        using var output = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        // Act
+        var exitCode = await LocalApiCommand.RunAsync(new LocalApiOptions { Port = 0, ApiKey = "k" }, output, cancellation.Token)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert: the usual way out, and the port it had taken is free again.
+        Assert.Equal(0, exitCode);
+        var match = Regex.Match(output.ToString(), @"http://127\.0\.0\.1:(\d+)/");
+        Assert.True(match.Success, output.ToString());
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        listener.Start();
+        listener.Stop();
+    }
 }
