@@ -21,6 +21,8 @@ internal sealed class LoadRunOptions
           --overload X         offered load of the overload phase, times the sustained rate (default 10)
           --receiver-dll PATH  the built Receiver (default: src/HoneyHive.OtelBridge.Receiver/bin/<config>/net10.0/)
           --serve-arg ARG      one more argument for the bridge's `serve` (repeat: --serve-arg --max-held-spans --serve-arg 20000)
+          --sink-latency MS    the accept-all sink answers each request MS milliseconds after reading it (default 0), as a
+                               hosted API's round trip would
           --smoke              a short check of the harness: null receiver only, 2 s phases
           --null-receiver [--port N] [--endpoint URL]   run as the null receiver (the load run starts this itself); with a
                                URL, as the floor receiver (the contract's requests to that sink, nothing else)
@@ -38,6 +40,9 @@ internal sealed class LoadRunOptions
     public int Runs { get; set; } = 1;
 
     public double Overload { get; set; } = 10;
+
+    /// <summary>Gets or sets the milliseconds the accept-all sink waits before each answer (a hosted API's round trip).</summary>
+    public int SinkLatencyMs { get; set; }
 
     public bool NullTarget { get; set; } = true;
 
@@ -90,6 +95,7 @@ internal sealed class LoadRunOptions
                 case "--root-wait": options.RootWait = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--runs": options.Runs = Int(); break;
                 case "--overload": options.Overload = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--sink-latency": options.SinkLatencyMs = Int(); break;
                 case "--receiver-dll": options.ReceiverDll = Value(); break;
                 case "--serve-arg": options.ServeArguments.Add(Value()); break;
                 case "--null-receiver": options.NullReceiverMode = true; break;
@@ -117,9 +123,9 @@ internal sealed class LoadRunOptions
             }
         }
 
-        if (options.Seconds < 1 || options.Clients < 1 || options.Runs < 1 || options.Rate < 10 || options.Warmup < 0 || options.RootWait < 0 || options.Overload <= 1)
+        if (options.Seconds < 1 || options.Clients < 1 || options.Runs < 1 || options.Rate < 10 || options.Warmup < 0 || options.RootWait < 0 || options.Overload <= 1 || options.SinkLatencyMs < 0)
         {
-            throw new ArgumentException("--seconds, --clients and --runs must be at least 1, --rate at least 10, --warmup and --root-wait not negative, --overload above 1.");
+            throw new ArgumentException("--seconds, --clients and --runs must be at least 1, --rate at least 10, --warmup, --root-wait and --sink-latency not negative, --overload above 1.");
         }
 
         return options;

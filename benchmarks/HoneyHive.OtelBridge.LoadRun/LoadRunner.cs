@@ -44,7 +44,7 @@ internal sealed partial class LoadRunner
     /// <summary>The floor receiver (<see cref="ContractFloorSender"/>): saturation only, its requests to a sink of its own.</summary>
     public async Task<TargetResult> RunFloorAsync()
     {
-        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        var sink = await AcceptAllSink.StartAsync(TimeSpan.FromMilliseconds(this.options.SinkLatencyMs)).ConfigureAwait(false);
         await using var sinkScope = sink.ConfigureAwait(false);
         using var target = await StartNullReceiverAsync(sink.Address).ConfigureAwait(false);
         var result = new TargetResult { Target = "floor" };
@@ -54,7 +54,7 @@ internal sealed partial class LoadRunner
 
     public async Task<TargetResult> RunBridgeAsync(string receiverDll)
     {
-        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        var sink = await AcceptAllSink.StartAsync(TimeSpan.FromMilliseconds(this.options.SinkLatencyMs)).ConfigureAwait(false);
         await using var sinkScope = sink.ConfigureAwait(false);
         var dataDir = Directory.CreateTempSubdirectory("honeyhive-loadrun-");
         try
@@ -96,7 +96,7 @@ internal sealed partial class LoadRunner
     {
         var dll = typeof(LoadRunner).Assembly.Location;
         using var nullReceiver = await StartNullReceiverAsync().ConfigureAwait(false);
-        var sink = await AcceptAllSink.StartAsync().ConfigureAwait(false);
+        var sink = await AcceptAllSink.StartAsync(TimeSpan.FromMilliseconds(this.options.SinkLatencyMs)).ConfigureAwait(false);
         await using var sinkScope = sink.ConfigureAwait(false);
         using var http = new HttpClient();
         async Task<long> NullSpans()

@@ -16,7 +16,7 @@ namespace HoneyHive.OtelBridge.LoadRun.Sink;
 
 /// <summary>
 /// The HoneyHive API stand-in the bridge sends to: every route answers 200 <c>{"success":true,"event_ids":[]}</c> at
-/// once. It counts sessions and events; while <see cref="Recording"/> is on it also notes, per event id, when the
+/// once, or after <see cref="Latency"/> (a hosted API's round trip, <c>--sink-latency</c>). It counts sessions and events; while <see cref="Recording"/> is on it also notes, per event id, when the
 /// event was accepted (<see cref="Stopwatch"/> ticks), for end-to-end latency.
 /// </summary>
 internal sealed class AcceptAllSink : IAsyncDisposable
@@ -25,13 +25,15 @@ internal sealed class AcceptAllSink : IAsyncDisposable
     private static readonly byte[] EventIdProperty = "\"event_id\":"u8.ToArray();
 
     private readonly WebApplication app;
+    private readonly TimeSpan latency;
     private long sessions;
     private long events;
     private long requests;
 
-    private AcceptAllSink(WebApplication app)
+    private AcceptAllSink(WebApplication app, TimeSpan latency)
     {
         this.app = app;
+        this.latency = latency;
     }
 
     public Uri Address { get; private set; } = null!;
@@ -47,7 +49,10 @@ internal sealed class AcceptAllSink : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref this.requests);
 
-    public static async Task<AcceptAllSink> StartAsync()
+    /// <summary>Gets how long each answer waits after its request was read (zero: none).</summary>
+    public TimeSpan Latency => this.latency;
+
+    public static async Task<AcceptAllSink> StartAsync(TimeSpan latency = default)
     {
         ListenOptions? listen = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -63,7 +68,7 @@ internal sealed class AcceptAllSink : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var sink = new AcceptAllSink(app);
+        var sink = new AcceptAllSink(app, latency);
         app.Run(sink.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         sink.Address = new Uri($"http://127.0.0.1:{listen!.IPEndPoint!.Port}/");
@@ -117,6 +122,11 @@ internal sealed class AcceptAllSink : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (this.latency > TimeSpan.Zero)
+        {
+            await Task.Delay(this.latency, context.RequestAborted).ConfigureAwait(false);
         }
 
         context.Response.ContentType = "application/json";
