@@ -68,6 +68,7 @@ public sealed class HoneyHiveExporter : BaseExporter<Activity>
         this.client = new HoneyHiveApiClient(
             this.httpClient,
             new HoneyHiveConnectionSettings(new ConfigurationBuilder().Build()) { ApiKey = options.ApiKey, BaseUrl = options.Endpoint });
+        this.deliveryOptions.MaxConcurrency = options.MaxConcurrentRequests;
         this.intake = new SpanIntake(
             (int)Math.Min(int.MaxValue, (long)IntakeQueueMultiple * options.BatchExportProcessorOptions.MaxQueueSize),
             this.Process);

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
+using HoneyHive.OtelBridge.Implementation.Delivery;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry;
@@ -28,6 +29,7 @@ public sealed class HoneyHiveExporterOptions
     internal const string RootWaitKey = ConfigurationSection + ":" + nameof(RootWait);
     internal const string MaxHeldSpansKey = ConfigurationSection + ":" + nameof(MaxHeldSpans);
     internal const string MaxAttributeLengthKey = ConfigurationSection + ":" + nameof(MaxAttributeLength);
+    internal const string MaxConcurrentRequestsKey = ConfigurationSection + ":" + nameof(MaxConcurrentRequests);
     internal const string ExportProcessorTypeKey = ConfigurationSection + ":" + nameof(ExportProcessorType);
     internal const string DataDirectoryKey = ConfigurationSection + ":" + nameof(DataDirectory);
 
@@ -56,6 +58,7 @@ public sealed class HoneyHiveExporterOptions
     private TimeSpan rootWait = TimeSpan.FromSeconds(DefaultRootWaitSeconds);
     private int maxHeldSpans = DefaultMaxHeldSpans;
     private int maxAttributeLength = DefaultMaxAttributeLength;
+    private int maxConcurrentRequests = HoneyHiveDeliveryOptions.DefaultMaxConcurrency;
     private Func<HttpClient> httpClientFactory = DefaultHttpClientFactory;
     private BatchExportProcessorOptions<Activity> batchExportProcessorOptions;
 
@@ -109,6 +112,7 @@ public sealed class HoneyHiveExporterOptions
         this.DataDirectory = FirstSet(configuration, [DataDirectoryKey]);
         this.maxHeldSpans = ReadInt(configuration, MaxHeldSpansKey, 1, this.maxHeldSpans);
         this.maxAttributeLength = ReadInt(configuration, MaxAttributeLengthKey, MinMaxAttributeLength, this.maxAttributeLength);
+        this.maxConcurrentRequests = ReadInt(configuration, MaxConcurrentRequestsKey, 1, this.maxConcurrentRequests);
 
         if (FirstSet(configuration, [ExportProcessorTypeKey]) is { } processorText)
         {
@@ -198,6 +202,22 @@ public sealed class HoneyHiveExporterOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, MinMaxAttributeLength, nameof(value));
             this.maxAttributeLength = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the most requests to the HoneyHive API in flight at once (a session's own calls still go one at a
+    /// time, in order). Delivery is bound by the API's round trip: with a round trip of 50 ms, 16 requests in flight
+    /// carry about 300 requests a second, about 1,800 spans a second of 10-span traces (a session a trace). Default: 16
+    /// (<c>HoneyHive:MaxConcurrentRequests</c>); at least 1.
+    /// </summary>
+    public int MaxConcurrentRequests
+    {
+        get => this.maxConcurrentRequests;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(value));
+            this.maxConcurrentRequests = value;
         }
     }
 

@@ -25,6 +25,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.RootWait);
         Assert.Equal(100_000, options.MaxHeldSpans);
         Assert.Equal(100_000, options.MaxAttributeLength);
+        Assert.Equal(16, options.MaxConcurrentRequests);
         Assert.Equal(ExportProcessorType.Batch, options.ExportProcessorType);
         Assert.Same(HoneyHiveExporterOptions.DefaultHttpClientFactory, options.HttpClientFactory);
         Assert.Equal(2048, options.BatchExportProcessorOptions.MaxQueueSize);
@@ -58,6 +59,7 @@ public sealed class HoneyHiveExporterOptionsTests
             ["HoneyHive:RootWait"] = "00:00:05",
             ["HoneyHive:MaxHeldSpans"] = "10",
             ["HoneyHive:MaxAttributeLength"] = "1000",
+            ["HoneyHive:MaxConcurrentRequests"] = "48",
             ["HoneyHive:ExportProcessorType"] = "simple",
         });
 
@@ -68,6 +70,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.RootWait);
         Assert.Equal(10, options.MaxHeldSpans);
         Assert.Equal(1000, options.MaxAttributeLength);
+        Assert.Equal(48, options.MaxConcurrentRequests);
         Assert.Equal(ExportProcessorType.Simple, options.ExportProcessorType);
     }
 
@@ -105,6 +108,7 @@ public sealed class HoneyHiveExporterOptionsTests
     [InlineData("HoneyHive:RootWait", "soon")]
     [InlineData("HoneyHive:MaxHeldSpans", "0")]
     [InlineData("HoneyHive:MaxAttributeLength", "10")]
+    [InlineData("HoneyHive:MaxConcurrentRequests", "0")]
     [InlineData("HoneyHive:ExportProcessorType", "Eventually")]
     public void Constructor_InvalidConfigurationValue_ThrowsValidationExceptionNamingTheKey(string key, string value)
     {
@@ -140,6 +144,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => options.RootWait = TimeSpan.Zero);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxHeldSpans = 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxAttributeLength = 63);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxConcurrentRequests = 0);
         Assert.Throws<ArgumentException>(() => options.Endpoint = new Uri("file:///tmp/x"));
         options.RootWait = Timeout.InfiniteTimeSpan;
         Assert.Equal(Timeout.InfiniteTimeSpan, options.RootWait);

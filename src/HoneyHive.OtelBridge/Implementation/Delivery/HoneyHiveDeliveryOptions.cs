@@ -7,7 +7,7 @@ namespace HoneyHive.OtelBridge.Implementation.Delivery;
 internal sealed class HoneyHiveDeliveryOptions
 {
     internal const int DefaultMaxQueuedCalls = 4096;
-    internal const int DefaultMaxConcurrency = 4;
+    internal const int DefaultMaxConcurrency = 16;
 
     /// <summary>
     /// Events per merged batch request. The session batch route stores events one by one and answers 500
@@ -40,7 +40,8 @@ internal sealed class HoneyHiveDeliveryOptions
     /// <summary>Gets or sets how many calls may wait in memory before <c>Submit</c> refuses more (default 4096).</summary>
     public int MaxQueuedCalls { get; set; } = DefaultMaxQueuedCalls;
 
-    /// <summary>Gets or sets how many requests may be in flight at once, across sessions (default 4).</summary>
+    /// <summary>Gets or sets how many requests may be in flight at once, across sessions (default 16: the exporter's
+    /// <c>MaxConcurrentRequests</c> default; <c>serve</c> sets its own).</summary>
     public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
 
     /// <summary>Gets or sets the most events one merged batch request carries (default 100).</summary>
