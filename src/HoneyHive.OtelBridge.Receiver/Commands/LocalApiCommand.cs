@@ -55,8 +55,8 @@ internal static class LocalApiCommand
         options.ListenAddress = "127.0.0.1";
         options.LoggerFactory = loggerFactory;
 
-        // Started whatever the token says: a Ctrl+C / SIGTERM while starting then stops it the usual way (exit 0),
-        // where a cancelled start ended the command with exit code 1 and no word (as `serve` does, ServeCommand).
+        // Started whatever the token says, as ServeCommand starts its host: a Ctrl+C / SIGTERM while starting then
+        // stops it the usual way (exit 0); a cancelled start ended the command with exit code 1 and no word.
         var api = await LocalHoneyHiveApi.StartAsync(options, CancellationToken.None).ConfigureAwait(false);
         await using (api.ConfigureAwait(false))
         {
