@@ -81,6 +81,11 @@ internal static class ServeCommand
             Description = "Largest OTLP request accepted, in MiB after decompression.",
             DefaultValueFactory = _ => OtlpReceiverOptions.DefaultMaxRequestBytes / (1024 * 1024),
         };
+        var maxConcurrentExports = new Option<int>("--max-concurrent-exports")
+        {
+            Description = "Most OTLP export requests (gRPC and HTTP together) worked on at once; one more is answered UNAVAILABLE / 503 unread (the client retries). Default: 32 a processor.",
+            DefaultValueFactory = _ => OtlpReceiverOptions.DefaultMaxConcurrentExports,
+        };
         var maxLogBytes = new Option<long>("--max-log-bytes")
         {
             Description = "Most bytes the durable log may take; when full, exports are answered UNAVAILABLE / 503 (the client retries).",
@@ -102,7 +107,7 @@ internal static class ServeCommand
         };
         var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
         {
-            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxLogBytes, logFsync, maxConcurrentRequests, eventBatchDelay,
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxConcurrentExports, maxLogBytes, logFsync, maxConcurrentRequests, eventBatchDelay,
         };
         var security = ServeSecurityOptions.AddTo(command);
         var limits = ServeLimitOptions.AddTo(command);
@@ -116,6 +121,7 @@ internal static class ServeCommand
                 var seconds = parseResult.GetValue(rootWait);
                 ArgumentOutOfRangeException.ThrowIfNegative(seconds, "--root-wait");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxRequest), 1, "--max-request-mib");
+                ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentExports), 1, "--max-concurrent-exports");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxLogBytes), 1024, "--max-log-bytes");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentRequests), 1, "--max-concurrent-requests");
                 var delaySeconds = parseResult.GetValue(eventBatchDelay);
@@ -129,6 +135,7 @@ internal static class ServeCommand
                         HttpPort = parseResult.GetValue(httpPort),
                         ListenAddress = parseResult.GetValue(listen)!,
                         MaxRequestBytes = checked(parseResult.GetValue(maxRequest) * 1024 * 1024),
+                        MaxConcurrentExports = parseResult.GetValue(maxConcurrentExports),
                         Security = security.GetSecurity(parseResult),
                         Limits = limits.GetLimits(parseResult),
                     },

@@ -24,6 +24,10 @@ internal sealed class OtlpReceiverOptions
     /// </summary>
     internal const int DefaultMaxRequestBytes = 64 * 1024 * 1024;
 
+    /// <summary>Gets the default of <see cref="MaxConcurrentExports"/>: 32 a processor (64 on 2 cores; the load run's
+    /// clients keep 32 requests in flight at saturation, 256 under the overload, issue 7).</summary>
+    internal static int DefaultMaxConcurrentExports => 32 * Environment.ProcessorCount;
+
     /// <summary>The OTLP/HTTP path of traces.</summary>
     internal const string TracesPath = "/v1/traces";
 
@@ -41,6 +45,15 @@ internal sealed class OtlpReceiverOptions
 
     /// <summary>Gets the largest request accepted in bytes, after decompression (default 64 MiB).</summary>
     public int MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
+
+    /// <summary>
+    /// Gets the most export requests, of both front doors together, that the receiver works on at once (default
+    /// <see cref="DefaultMaxConcurrentExports"/>: 32 a processor). One more is refused at once, unread, with
+    /// <c>UNAVAILABLE</c> + <c>RetryInfo</c> / 503 + <c>Retry-After</c>, as when delivery is behind: past what the
+    /// processors keep up with, requests only queue for them, each holding its body, so this bounds the receiver's
+    /// memory and its answer time whatever the number of clients.
+    /// </summary>
+    public int MaxConcurrentExports { get; init; } = DefaultMaxConcurrentExports;
 
     /// <summary>Gets how long a refused client is told to wait (gRPC <c>RetryInfo</c>, HTTP <c>Retry-After</c>;
     /// default 1 s, the .NET OTLP exporter's first backoff).</summary>
@@ -63,6 +76,7 @@ internal sealed class OtlpReceiverOptions
         ArgumentOutOfRangeException.ThrowIfNegative(this.HttpPort, nameof(this.HttpPort));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(this.HttpPort, 65535, nameof(this.HttpPort));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxRequestBytes, 1024, nameof(this.MaxRequestBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxConcurrentExports, 1, nameof(this.MaxConcurrentExports));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.RetryDelay, TimeSpan.FromSeconds(1), nameof(this.RetryDelay));
         if (this.GrpcPort != 0 && this.GrpcPort == this.HttpPort)
         {

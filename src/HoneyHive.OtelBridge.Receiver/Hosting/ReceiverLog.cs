@@ -36,6 +36,9 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "{FrontDoor}: the bridge cannot take more now; an export request was refused unread with a retryable status (the client retries)")]
     public static partial void ExportRefusedUnread(ILogger logger, string frontDoor);
 
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "{FrontDoor}: {MaxConcurrentExports} export request(s) already in progress; one more was refused unread with a retryable status (the client retries)")]
+    public static partial void ExportRefusedBusy(ILogger logger, string frontDoor, int maxConcurrentExports);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{FrontDoor}: {RejectedCount} span(s) rejected, {AcceptedCount} taken: {Reason}")]
     public static partial void SpansRejected(ILogger logger, string frontDoor, int rejectedCount, int acceptedCount, string reason);
 

@@ -4,18 +4,18 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Google.Protobuf;
-using HoneyHive.OtelBridge.Implementation;
 using HoneyHive.OtelBridge.Receiver.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace HoneyHive.OtelBridge.Receiver.Otlp;
 
 /// <summary>
-/// Refuses an OTLP/gRPC export with <c>UNAVAILABLE</c> (and <c>RetryInfo</c>) without decoding its body while the
-/// bridge cannot take more (the OTLP/HTTP handler does the same before reading its body). Without it, an overloaded receiver decodes every request only to refuse it,
-/// and the decoding of refused requests takes the CPU the accepted ones need: under ten times the sustainable load
-/// the acknowledged rate fell to a sixth of the sustained one, and memory rose with the requests decoded at once.
+/// Admits an OTLP/gRPC export, or refuses it with <c>UNAVAILABLE</c> (and <c>RetryInfo</c>) without decoding its body
+/// while the bridge cannot take more or <see cref="OtlpReceiverOptions.MaxConcurrentExports"/> requests are in
+/// progress (<see cref="OtlpTraceExport.TryBegin"/>; the OTLP/HTTP handler does the same before reading its body).
+/// Without it, an overloaded receiver decodes every request only to refuse it, and the decoding of refused requests
+/// takes the CPU the accepted ones need: under ten times the sustainable load the acknowledged rate fell to a sixth of
+/// the sustained one, and memory rose with the requests decoded at once.
 /// </summary>
 internal sealed class OtlpExportGateMiddleware
 {
@@ -23,41 +23,51 @@ internal sealed class OtlpExportGateMiddleware
     internal static readonly PathString ExportPath = "/" + OtlpTraceReceiverService.ExportMethod.FullName.TrimStart('/');
 
     private readonly RequestDelegate next;
-    private readonly ISpanIngress ingress;
+    private readonly OtlpTraceExport export;
     private readonly string unavailableCode;
     private readonly string unavailableMessage;
     private readonly string unavailableDetails;
-    private readonly ILogger logger;
     private readonly long maxRequestBytes;
 
-    public OtlpExportGateMiddleware(RequestDelegate next, ISpanIngress ingress, OtlpReceiverOptions options, ILoggerFactory loggerFactory)
+    public OtlpExportGateMiddleware(RequestDelegate next, OtlpTraceExport export, OtlpReceiverOptions options)
     {
+        ArgumentNullException.ThrowIfNull(export);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
         this.next = next;
-        this.ingress = ingress;
+        this.export = export;
         // The same status the service answers after decoding, built once: code, percent-encoded message, details.
         var unavailable = OtlpErrorStatus.Unavailable(options.RetryDelay);
         this.unavailableCode = unavailable.Code.ToString(CultureInfo.InvariantCulture);
         this.unavailableMessage = Uri.EscapeDataString(unavailable.Message);
         this.unavailableDetails = Convert.ToBase64String(unavailable.ToByteArray());
-        this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
         this.maxRequestBytes = options.MaxRequestBytes;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return this.ingress.IsSaturated && context.Request.Path.Equals(ExportPath, StringComparison.Ordinal)
-            ? this.RefuseAsync(context)
-            : this.next(context);
+        if (!context.Request.Path.Equals(ExportPath, StringComparison.Ordinal))
+        {
+            return this.next(context);
+        }
+
+        return this.export.TryBegin(OtlpFrontDoor.Grpc) ? this.ExportAsync(context) : this.RefuseAsync(context);
+    }
+
+    private async Task ExportAsync(HttpContext context)
+    {
+        try
+        {
+            await this.next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            this.export.End();
+        }
     }
 
     private async Task RefuseAsync(HttpContext context)
     {
-        BridgeMetrics.RequestRefused(OtlpFrontDoor.Grpc);
-        ReceiverLog.ExportRefusedUnread(this.logger, OtlpFrontDoor.Grpc);
-
         // The body is read and dropped, not decoded: answering while the client is still sending makes the server
         // reset the stream, and a client that sees many resets gets RESOURCE_EXHAUSTED (not retryable) instead.
         await DrainAsync(context.Request.BodyReader, this.maxRequestBytes, context.RequestAborted).ConfigureAwait(false);

@@ -64,16 +64,27 @@ internal sealed class OtlpHttpTraceHandler
             return;
         }
 
-        if (this.export.IsSaturated)
+        // Refused before the body is read: decoding requests only to refuse them would take the CPU the bridge needs
+        // to catch up.
+        if (!this.export.TryBegin(OtlpFrontDoor.Http))
         {
-            // Refused before the body is read: decoding requests only to refuse them would take the CPU the bridge
-            // needs to catch up.
-            BridgeMetrics.RequestRefused(OtlpFrontDoor.Http);
-            ReceiverLog.ExportRefusedUnread(this.logger, OtlpFrontDoor.Http);
             await this.WriteUnavailableAsync(context, format).ConfigureAwait(false);
             return;
         }
 
+        try
+        {
+            await this.ExportAsync(context, format, gzip).ConfigureAwait(false);
+        }
+        finally
+        {
+            this.export.End();
+        }
+    }
+
+    private async Task ExportAsync(HttpContext context, BodyFormat format, bool gzip)
+    {
+        var request = context.Request;
         byte[]? body;
         try
         {

@@ -14,7 +14,7 @@ namespace HoneyHive.OtelBridge.Receiver.Otlp;
 /// and build the OTLP answer. Spans with bad ids are counted in <c>partial_success</c> while the rest go through; when
 /// the bridge cannot take more, nothing is taken and the caller answers with a retryable status.
 /// </summary>
-internal sealed class OtlpTraceExport
+internal sealed class OtlpTraceExport : IDisposable
 {
     /// <summary>The <see cref="BridgeMetrics.ReasonTag"/> of spans rejected for bad ids (counted in <c>partial_success</c>).</summary>
     internal const string InvalidSpanReason = "invalid_span";
@@ -22,19 +22,65 @@ internal sealed class OtlpTraceExport
     private readonly ISpanIngress ingress;
     private readonly OtlpConversionLimits limits;
     private readonly ILogger logger;
+    private readonly int maxConcurrentExports;
+
+    // Export requests admitted by TryBegin and not yet ended, both front doors together.
+    private int exportsInProgress;
 
     public OtlpTraceExport(ISpanIngress ingress, ILoggerFactory loggerFactory, OtlpReceiverOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(ingress);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         this.ingress = ingress;
-        this.limits = (options ?? new OtlpReceiverOptions()).Limits.ToConversionLimits();
+        options ??= new OtlpReceiverOptions();
+        this.limits = options.Limits.ToConversionLimits();
+        this.maxConcurrentExports = options.MaxConcurrentExports;
         this.logger = loggerFactory.CreateLogger(ReceiverLog.Category);
+        BridgeMetrics.TrackExports(this, () => this.ExportsInProgress);
     }
 
     /// <summary>Gets a value indicating whether the bridge would refuse spans now: a front door then refuses a request
-    /// before reading and decoding it (see <see cref="OtlpExportGateMiddleware"/>).</summary>
+    /// before reading and decoding it (see <see cref="TryBegin"/>).</summary>
     public bool IsSaturated => this.ingress.IsSaturated;
+
+    /// <summary>Gets the export requests being worked on now (admitted by <see cref="TryBegin"/>, not yet ended).</summary>
+    public int ExportsInProgress => Volatile.Read(ref this.exportsInProgress);
+
+    /// <summary>
+    /// Admits one export request before its body is read, or refuses it (counted in
+    /// <c>honeyhive.bridge.requests.refused</c> and logged, with the reason): while the bridge cannot take more
+    /// (<see cref="IsSaturated"/>, <see cref="BridgeMetrics.SaturatedReason"/>), or while
+    /// <see cref="OtlpReceiverOptions.MaxConcurrentExports"/> requests are being worked on
+    /// (<see cref="BridgeMetrics.ConcurrencyLimitReason"/>). The front door answers a refusal with a retryable status
+    /// and, once an admitted request is answered, calls <see cref="End"/>.
+    /// </summary>
+    /// <param name="frontDoor">The front door (<see cref="OtlpFrontDoor"/>).</param>
+    /// <returns>Whether the request was admitted.</returns>
+    public bool TryBegin(string frontDoor)
+    {
+        if (this.ingress.IsSaturated)
+        {
+            BridgeMetrics.RequestRefused(frontDoor, BridgeMetrics.SaturatedReason);
+            ReceiverLog.ExportRefusedUnread(this.logger, frontDoor);
+            return false;
+        }
+
+        if (Interlocked.Increment(ref this.exportsInProgress) > this.maxConcurrentExports)
+        {
+            Interlocked.Decrement(ref this.exportsInProgress);
+            BridgeMetrics.RequestRefused(frontDoor, BridgeMetrics.ConcurrencyLimitReason);
+            ReceiverLog.ExportRefusedBusy(this.logger, frontDoor, this.maxConcurrentExports);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends an export request admitted by <see cref="TryBegin"/>, however it was answered.</summary>
+    public void End() => Interlocked.Decrement(ref this.exportsInProgress);
+
+    /// <summary>Stops counting this receiver's requests in the <c>honeyhive.bridge.exports.in_progress</c> gauge.</summary>
+    public void Dispose() => BridgeMetrics.UntrackExports(this);
 
     /// <summary>Reads the spans of a protobuf-encoded request within the receiver's limits, straight from its bytes
     /// (<see cref="OtlpProtobufDecoder"/>).</summary>

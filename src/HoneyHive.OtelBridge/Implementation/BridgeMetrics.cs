@@ -35,6 +35,10 @@ internal static class BridgeMetrics
     /// <summary>Rejection reason: the pipeline is saturated (delivery far behind); the sender may retry.</summary>
     internal const string SaturatedReason = "saturated";
 
+    /// <summary>Refusal reason of an export request: the receiver already works on as many requests as it takes at
+    /// once (<c>serve --max-concurrent-exports</c>); the sender may retry.</summary>
+    internal const string ConcurrencyLimitReason = "max_concurrent_exports";
+
     /// <summary>Rejection reason: the exporter or pipeline is shut down.</summary>
     internal const string ShutdownReason = "shutdown";
 
@@ -57,6 +61,7 @@ internal static class BridgeMetrics
     internal const string LogSizeName = "honeyhive.bridge.log.size";
     internal const string LogSkippedName = "honeyhive.bridge.log.skipped_bytes";
     internal const string CallerRunsName = "honeyhive.bridge.exporter.caller_runs";
+    internal const string ExportsInProgressName = "honeyhive.bridge.exports.in_progress";
 
     /// <summary>The bucket bounds of <see cref="DeliveryLatencyName"/> (ms): from a fast local API to an outage.</summary>
     internal static readonly double[] DeliveryLatencyBuckets = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
@@ -65,7 +70,7 @@ internal static class BridgeMetrics
     private static readonly Counter<long> SpansReceivedCounter = Meter.CreateCounter<long>(SpansReceivedName, "{span}", "Spans received by a front door.");
     private static readonly Counter<long> SpansAcceptedCounter = Meter.CreateCounter<long>(SpansAcceptedName, "{span}", "Spans taken into the pipeline.");
     private static readonly Counter<long> SpansRejectedCounter = Meter.CreateCounter<long>(SpansRejectedName, "{span}", "Spans refused by the pipeline, by reason.");
-    private static readonly Counter<long> RequestsRefusedCounter = Meter.CreateCounter<long>(RequestsRefusedName, "{request}", "Export requests refused as saturated before they were read (their spans are not counted).");
+    private static readonly Counter<long> RequestsRefusedCounter = Meter.CreateCounter<long>(RequestsRefusedName, "{request}", "Export requests refused before they were read, by reason (their spans are not counted).");
     private static readonly Counter<long> SessionsDeliveredCounter = Meter.CreateCounter<long>(SessionsDeliveredName, "{session}", "Session create calls delivered to HoneyHive.");
     private static readonly Counter<long> EventsDeliveredCounter = Meter.CreateCounter<long>(EventsDeliveredName, "{event}", "Events delivered to HoneyHive in batch calls.");
     private static readonly Counter<long> CallsFailedCounter = Meter.CreateCounter<long>(CallsFailedName, "{call}", "API calls given up, by reason.");
@@ -97,6 +102,13 @@ internal static class BridgeMetrics
         "By",
         "Bytes of damaged durable-log tails (a torn write after a crash, a CRC mismatch) skipped by replay.");
 
+    private static readonly ConcurrentDictionary<object, Func<int>> ExportCounts = new();
+    private static readonly ObservableGauge<int> ExportsInProgressGauge = Meter.CreateObservableGauge(
+        ExportsInProgressName,
+        static () => ExportCounts.Values.Sum(count => count()),
+        "{request}",
+        "Export requests the receiver's front doors are working on (admitted, not yet answered), summed over the receivers of the process.");
+
     internal static void SpansReceived(string frontDoor, int count) =>
         SpansReceivedCounter.Add(count, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
 
@@ -113,10 +125,13 @@ internal static class BridgeMetrics
     /// <param name="count">The spans.</param>
     internal static void SpansRunByCaller(int count) => ExporterInstruments.CallerRuns.Add(count);
 
-    /// <summary>Counts an export request refused as saturated before its body was read or decoded.</summary>
+    /// <summary>Counts an export request refused before its body was read or decoded.</summary>
     /// <param name="frontDoor">The front door.</param>
-    internal static void RequestRefused(string frontDoor) =>
-        RequestsRefusedCounter.Add(1, new KeyValuePair<string, object?>(FrontDoorTag, frontDoor));
+    /// <param name="reason">Why: <see cref="SaturatedReason"/> or <see cref="ConcurrencyLimitReason"/>.</param>
+    internal static void RequestRefused(string frontDoor, string reason) => RequestsRefusedCounter.Add(
+        1,
+        new KeyValuePair<string, object?>(FrontDoorTag, frontDoor),
+        new KeyValuePair<string, object?>(ReasonTag, reason));
 
     internal static void CallDelivered(ApiCall call, int eventCount)
     {
@@ -162,6 +177,17 @@ internal static class BridgeMetrics
     }
 
     internal static void UntrackLog(BridgePipeline pipeline) => Logs.TryRemove(pipeline, out _);
+
+    /// <summary>Counts a receiver's export requests in progress in the exports gauge until <see cref="UntrackExports"/>.</summary>
+    /// <param name="owner">The receiver's export logic.</param>
+    /// <param name="inProgress">Reads its requests in progress.</param>
+    internal static void TrackExports(object owner, Func<int> inProgress)
+    {
+        Debug.Assert(ExportsInProgressGauge is not null, "The gauge is created with the meter.");
+        ExportCounts.TryAdd(owner, inProgress);
+    }
+
+    internal static void UntrackExports(object owner) => ExportCounts.TryRemove(owner, out _);
 
     private static int ObserveQueueDepth()
     {

@@ -412,6 +412,67 @@ public sealed class ServeProcessFaultTests : IDisposable
         this.output.WriteLine(text);
     }
 
+    [Fact]
+    public async Task Serve_MaxConcurrentExportsInProgress_MoreAreRefusedUnreadWithRetryInfoThenTakenOnceItIsAnswered()
+    {
+        // Arrange: one export at a time; an OTLP/HTTP client holds it by sending half of its body.
+        const int Children = 4;
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key });
+        var heldTrace = LocalApiClient.Trace(Children);
+        var nextTrace = LocalApiClient.Trace(Children);
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RpcException grpcRefused;
+        HttpStatusCode httpRefused;
+        string? retryAfter;
+        string metrics;
+        HttpStatusCode heldAnswer;
+        int exitCode;
+        using (var serve = await ServeProcess.StartAsync(Key, api.BaseAddress, this.dataDirectory, "--max-concurrent-exports", "1"))
+        {
+            using var channel = GrpcChannel.ForAddress(serve.GrpcAddress);
+            var client = new TraceService.TraceServiceClient(channel);
+            using var http = new HttpClient { BaseAddress = serve.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+            using var heldBody = new HalfThenRestContent(heldTrace.ToExportTraceServiceRequest().ToByteArray(), rest.Task);
+            var held = http.PostAsync("/v1/traces", heldBody);
+            await WaitForMetricAsync(http, "honeyhive_bridge_exports_in_progress 1");
+
+            // Act
+            grpcRefused = await Assert.ThrowsAsync<RpcException>(async () => await client.ExportAsync(nextTrace.ToExportTraceServiceRequest()));
+            using (var body = new ByteArrayContent(nextTrace.ToExportTraceServiceRequest().ToByteArray()))
+            {
+                body.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+                using var response = await http.PostAsync("/v1/traces", body);
+                httpRefused = response.StatusCode;
+                retryAfter = response.Headers.RetryAfter?.ToString();
+            }
+
+            metrics = await http.GetStringAsync("/metrics");
+            rest.SetResult();
+            using (var response = await held)
+            {
+                heldAnswer = response.StatusCode;
+            }
+
+            await client.ExportAsync(nextTrace.ToExportTraceServiceRequest());
+            await this.WaitForTracesAsync(api, [heldTrace, nextTrace], Children);
+            exitCode = await serve.StopAsync();
+            this.receiverLines.AddRange(serve.Lines);
+        }
+
+        // Assert: refused unread at both front doors while one was in progress, with a retry delay; then both taken.
+        Assert.Equal(StatusCode.Unavailable, grpcRefused.StatusCode);
+        Assert.NotNull(grpcRefused.GetRpcStatus()?.Details.SingleOrDefault(d => d.Is(Google.Rpc.RetryInfo.Descriptor)));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, httpRefused);
+        Assert.NotNull(retryAfter);
+        Assert.Equal(HttpStatusCode.OK, heldAnswer);
+        Assert.Contains("honeyhive_bridge_requests_refused_total{front_door=\"otlp_grpc\",reason=\"max_concurrent_exports\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("honeyhive_bridge_requests_refused_total{front_door=\"otlp_http\",reason=\"max_concurrent_exports\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains(this.receiverLines, l => l.Contains("1 export request(s) already in progress", StringComparison.Ordinal));
+        Assert.Equal(0, exitCode);
+        Assert.Equal((2L, 2L * Children), await LocalApiClient.StatsAsync(api));
+        this.AssertNoKeyInReceiverOutput();
+    }
+
     /// <summary>Sends one export until the receiver acknowledges it (retrying UNAVAILABLE, as OTLP exporters do).</summary>
     /// <returns>The number of refusals.</returns>
     private static async Task<int> SendUntilAcceptedAsync(TraceService.TraceServiceClient client, IReadOnlyList<SpanRecord> spans)
@@ -430,6 +491,16 @@ public sealed class ServeProcessFaultTests : IDisposable
                 Assert.True(Stopwatch.GetElapsedTime(started) < Long, "the receiver never took the export");
                 await Task.Delay(200);
             }
+        }
+    }
+
+    private static async Task WaitForMetricAsync(HttpClient http, string sample)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!(await http.GetStringAsync("/metrics")).Contains(sample + "\n", StringComparison.Ordinal))
+        {
+            Assert.True(Stopwatch.GetElapsedTime(started) < Long, $"/metrics never showed '{sample}'");
+            await Task.Delay(50);
         }
     }
 
@@ -478,5 +549,35 @@ public sealed class ServeProcessFaultTests : IDisposable
         Assert.NotEmpty(this.receiverLines);
         Assert.All(this.receiverLines, line => Assert.DoesNotContain(Key, line, StringComparison.Ordinal));
         Assert.All(this.receiverLines, line => Assert.DoesNotContain(Key[9..], line, StringComparison.Ordinal));
+    }
+
+    /// <summary>A request body that sends the first half of its bytes, then the rest once <c>rest</c> completes (its
+    /// length is known, so the server has the whole header block while it waits).</summary>
+    private sealed class HalfThenRestContent : HttpContent
+    {
+        private readonly byte[] bytes;
+        private readonly Task rest;
+
+        public HalfThenRestContent(byte[] bytes, Task rest)
+        {
+            this.bytes = bytes;
+            this.rest = rest;
+            this.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var half = this.bytes.Length / 2;
+            await stream.WriteAsync(this.bytes.AsMemory(0, half));
+            await stream.FlushAsync();
+            await this.rest;
+            await stream.WriteAsync(this.bytes.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = this.bytes.Length;
+            return true;
+        }
     }
 }

@@ -280,6 +280,89 @@ public sealed class OtlpReceiverHostTests
         Assert.Equal(0, server.Ingress.Calls);
     }
 
+    [Fact]
+    public async Task Export_MaxConcurrentExportsInProgress_BothFrontDoorsRefuseUnreadWithRetryInfoUntilItIsAnswered()
+    {
+        // Arrange: one export at a time, and the first one held inside the bridge.
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, RetryDelay = TimeSpan.FromSeconds(3), MaxConcurrentExports = 1 });
+        using var gate = new ManualResetEventSlim();
+        server.Ingress.Gate = gate;
+        var client = new TraceService.TraceServiceClient(server.Channel);
+        var held = client.ExportAsync(OtlpRequests.RootWithChild().Request).ResponseAsync;
+        Assert.True(await server.Ingress.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the first export never reached the bridge");
+
+        // Act: a gRPC export and an OTLP/HTTP one (not even valid protobuf: only a refusal before decoding answers 503).
+        var grpcRefused = await Assert.ThrowsAsync<RpcException>(async () => await client.ExportAsync(OtlpRequests.RootWithChild().Request));
+        using var httpRefused = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create([0xFF, 0xFF, 0xFF], "application/x-protobuf", gzip: false));
+        var callsWhileHeld = server.Ingress.Calls;
+        server.Ingress.Gate = null;
+        gate.Set();
+        var first = await held;
+        var after = await client.ExportAsync(OtlpRequests.RootWithChild().Request);
+
+        // Assert: both refused before the bridge was asked; the held export answered; then there was a place again.
+        Assert.Equal(StatusCode.Unavailable, grpcRefused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), grpcRefused.GetRpcStatus()!.Details.Single().Unpack<RetryInfo>().RetryDelay.ToTimeSpan());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, httpRefused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), httpRefused.Headers.RetryAfter?.Delta);
+        Assert.Equal((int)StatusCode.Unavailable, ParseStatus(await httpRefused.Content.ReadAsByteArrayAsync(), "application/x-protobuf").Code);
+        Assert.Equal(1, callsWhileHeld);
+        Assert.Null(first.PartialSuccess);
+        Assert.Null(after.PartialSuccess);
+        Assert.Equal(4, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task Export_RequestsAnsweredWithErrors_GiveTheirPlaceBack()
+    {
+        // Arrange: one export at a time; every way an admitted request can end other than OK.
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, MaxConcurrentExports = 1, MaxRequestBytes = 4096 });
+        var client = new TraceService.TraceServiceClient(server.Channel);
+        var raw = new Method<byte[], byte[]>(MethodType.Unary, GrpcService, "Export", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var statuses = new List<string>();
+
+        // Act
+        var invalid = await Assert.ThrowsAsync<RpcException>(async () => await server.Channel.CreateCallInvoker().AsyncUnaryCall(raw, null, default, [0xFF, 0xFF, 0xFF, 0x07, 0x01]));
+        statuses.Add("grpc " + invalid.StatusCode);
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(async () => await server.Channel.CreateCallInvoker().AsyncUnaryCall(raw, null, default, new byte[8192]));
+        statuses.Add("grpc " + tooLarge.StatusCode);
+        server.Ingress.Refuse = true;
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ExportAsync(OtlpRequests.RootWithChild().Request));
+        statuses.Add("grpc " + refused.StatusCode);
+        using (var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false)))
+        {
+            statuses.Add("http " + (int)response.StatusCode);
+        }
+
+        server.Ingress.Refuse = false;
+        using (var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create([0xFF, 0xFF, 0xFF], "application/x-protobuf", gzip: false)))
+        {
+            statuses.Add("http " + (int)response.StatusCode);
+        }
+
+        using (var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(new byte[8192], "application/x-protobuf", gzip: false)))
+        {
+            statuses.Add("http " + (int)response.StatusCode);
+        }
+
+        var notGzip = OtlpHttpBodies.Create(Encoding.ASCII.GetBytes("this is not gzip"), "application/x-protobuf", gzip: false);
+        notGzip.Headers.ContentEncoding.Add("gzip");
+        using (notGzip)
+        using (var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, notGzip))
+        {
+            statuses.Add("http " + (int)response.StatusCode);
+        }
+
+        var grpcAfter = await client.ExportAsync(OtlpRequests.RootWithChild().Request);
+        using var httpAfter = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, OtlpHttpBodies.Create(OtlpRequests.RootWithChild().Request.ToByteArray(), "application/x-protobuf", gzip: false));
+
+        // Assert: each failure came from past the admission, and none kept its place.
+        Assert.Equal(["grpc InvalidArgument", "grpc ResourceExhausted", "grpc Unavailable", "http 503", "http 400", "http 413", "http 400"], statuses);
+        Assert.Null(grpcAfter.PartialSuccess);
+        Assert.Equal(HttpStatusCode.OK, httpAfter.StatusCode);
+        Assert.Equal(4, server.Ingress.Spans.Count);
+    }
+
     private static Google.Rpc.Status ParseStatus(byte[] body, string contentType) => contentType == "application/json"
         ? new JsonParser(JsonParser.Settings.Default.WithTypeRegistry(Receiver.Otlp.OtlpErrorStatus.DetailTypes)).Parse<Google.Rpc.Status>(Encoding.UTF8.GetString(body))
         : Google.Rpc.Status.Parser.ParseFrom(body);

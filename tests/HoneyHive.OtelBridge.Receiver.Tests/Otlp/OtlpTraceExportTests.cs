@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using HoneyHive.OtelBridge.Implementation;
+using HoneyHive.OtelBridge.Receiver.Hosting;
 using HoneyHive.OtelBridge.Receiver.Otlp;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -57,6 +58,55 @@ public sealed class OtlpTraceExportTests
             Assert.Null(response);
             Assert.Equal(2, Sum(measurements, BridgeMetrics.SpansRejectedName, OtlpFrontDoor.Http, BridgeMetrics.SaturatedReason));
             Assert.Equal(0, Sum(measurements, BridgeMetrics.SpansAcceptedName, OtlpFrontDoor.Http));
+        }
+    }
+
+    [Fact]
+    public void TryBegin_MaxConcurrentExportsInProgress_RefusedAndCountedUntilOneEnds()
+    {
+        // Arrange
+        var measurements = Listen(out var listener);
+        using (listener)
+        {
+            using var export = new OtlpTraceExport(new RecordingSpanIngress(), NullLoggerFactory.Instance, new OtlpReceiverOptions { MaxConcurrentExports = 2 });
+
+            // Act
+            var first = export.TryBegin(OtlpFrontDoor.Grpc);
+            var second = export.TryBegin(OtlpFrontDoor.Http);
+            var third = export.TryBegin(OtlpFrontDoor.Grpc);
+            var inProgressAtTheLimit = export.ExportsInProgress;
+            export.End();
+            var afterOneEnded = export.TryBegin(OtlpFrontDoor.Http);
+
+            // Assert
+            Assert.Equal((true, true, false, true), (first, second, third, afterOneEnded));
+            Assert.Equal(2, inProgressAtTheLimit);
+            Assert.Equal(2, export.ExportsInProgress);
+            Assert.Equal(1, Sum(measurements, BridgeMetrics.RequestsRefusedName, OtlpFrontDoor.Grpc, BridgeMetrics.ConcurrencyLimitReason));
+            Assert.Equal(0, Sum(measurements, BridgeMetrics.RequestsRefusedName, OtlpFrontDoor.Http));
+        }
+    }
+
+    [Fact]
+    public void TryBegin_BridgeSaturated_RefusedAsSaturatedWithoutTakingAPlace()
+    {
+        // Arrange
+        var measurements = Listen(out var listener);
+        using (listener)
+        {
+            var ingress = new RecordingSpanIngress { Saturated = true };
+            using var export = new OtlpTraceExport(ingress, NullLoggerFactory.Instance, new OtlpReceiverOptions { MaxConcurrentExports = 1 });
+
+            // Act
+            var refused = export.TryBegin(OtlpFrontDoor.Http);
+            ingress.Saturated = false;
+            var admitted = export.TryBegin(OtlpFrontDoor.Http);
+
+            // Assert
+            Assert.False(refused);
+            Assert.True(admitted);
+            Assert.Equal(1, Sum(measurements, BridgeMetrics.RequestsRefusedName, OtlpFrontDoor.Http, BridgeMetrics.SaturatedReason));
+            Assert.Equal(0, Sum(measurements, BridgeMetrics.RequestsRefusedName, OtlpFrontDoor.Http, BridgeMetrics.ConcurrencyLimitReason));
         }
     }
 

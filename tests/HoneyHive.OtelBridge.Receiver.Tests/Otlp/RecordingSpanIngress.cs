@@ -23,6 +23,13 @@ internal sealed class RecordingSpanIngress : ISpanIngress
 
     private int calls;
 
+    /// <summary>Gets or sets a gate every <c>TryAccept</c> waits on (up to 30 s) before it answers, after releasing
+    /// <see cref="Entered"/>; <see langword="null"/>: no wait.</summary>
+    public ManualResetEventSlim? Gate { get; set; }
+
+    /// <summary>Gets a semaphore released each time a <c>TryAccept</c> reaches <see cref="Gate"/>.</summary>
+    public SemaphoreSlim Entered { get; } = new(0);
+
     /// <summary>Gets the encoded requests handed over with spans (see <see cref="ISpanIngress"/>), in order.</summary>
     public ConcurrentQueue<byte[]> Encoded { get; } = new();
 
@@ -35,6 +42,12 @@ internal sealed class RecordingSpanIngress : ISpanIngress
     public bool TryAccept(IReadOnlyList<SpanRecord> spans)
     {
         Interlocked.Increment(ref this.calls);
+        if (this.Gate is { } gate)
+        {
+            this.Entered.Release();
+            gate.Wait(TimeSpan.FromSeconds(30));
+        }
+
         if (this.Refuse)
         {
             return false;
