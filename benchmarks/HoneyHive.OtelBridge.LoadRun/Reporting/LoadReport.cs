@@ -16,7 +16,7 @@ internal static class LoadReport
         text.AppendLine(CultureInfo.InvariantCulture, $"Median of {options.Runs} run(s); {options.Clients} clients; {options.Seconds} s per phase ({options.Warmup} s warm-up before each saturation phase); bridge --root-wait {options.RootWait} s; {(options.SinkLatencyMs > 0 ? $"the sink answers after {options.SinkLatencyMs} ms; " : string.Empty)}100-span requests ({TraceStreamInfo()}).");
         if (floors.Count > 0)
         {
-            text.AppendLine("Floor receiver: the null receiver that also sends the requests the contract needs for the spans it decoded to an accept-all sink (a `POST /v1/sessions` a trace, a `POST /v1/events/batch` per 100 other spans, fixed bodies, 16 in flight through an `HttpClient`), and does nothing else (no mapping, encoding, assembly or durable log): what it sustains bounds what any bridge that keeps the contract can sustain on this machine. Saturation only.");
+            text.AppendLine("Floor receiver: the null receiver that also sends the requests the contract needs for the spans it decoded to an accept-all sink (a `POST /v1/sessions` a trace, a `POST /v1/events/batch` per 100 other spans, fixed bodies, " + ContractFloorSender.Concurrency + " in flight through an `HttpClient`), and does nothing else (no mapping, encoding, assembly or durable log): what it sustains bounds what any bridge that keeps the contract can sustain on this machine. Saturation only.");
         }
 
         text.AppendLine();

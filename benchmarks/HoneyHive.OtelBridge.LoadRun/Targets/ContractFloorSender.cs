@@ -16,7 +16,7 @@ namespace HoneyHive.OtelBridge.LoadRun.Targets;
 internal sealed class ContractFloorSender : IDisposable
 {
     /// <summary>The requests in flight at once (<c>serve</c>'s default).</summary>
-    public const int Concurrency = 16;
+    public const int Concurrency = 64;
 
     private readonly ContractFloorRequests requests;
     private readonly Channel<int> queue = Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { SingleReader = false, SingleWriter = false });

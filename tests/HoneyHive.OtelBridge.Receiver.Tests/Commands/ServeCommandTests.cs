@@ -43,7 +43,7 @@ public sealed class ServeCommandTests
         Assert.EndsWith(".honeyhive-bridge", result.GetValue<string>("--data-dir"), StringComparison.Ordinal);
         Assert.Equal(1024L * 1024 * 1024, result.GetValue<long>("--max-log-bytes"));
         Assert.False(result.GetValue<bool>("--log-fsync"));
-        Assert.Equal(16, result.GetValue<int>("--max-concurrent-requests"));
+        Assert.Equal(64, result.GetValue<int>("--max-concurrent-requests"));
         Assert.Equal(32 * Environment.ProcessorCount, result.GetValue<int>("--max-concurrent-exports"));
         Assert.Equal(0.1, result.GetValue<double>("--event-batch-delay"));
     }
