@@ -3,6 +3,7 @@
 
 using System.Globalization;
 using System.Text;
+using HoneyHive.OtelBridge.LoadRun.Targets;
 
 namespace HoneyHive.OtelBridge.LoadRun.Reporting;
 
