@@ -39,17 +39,13 @@ internal sealed class OtlpTraceExport : IDisposable
         BridgeMetrics.TrackExports(this, () => this.ExportsInProgress);
     }
 
-    /// <summary>Gets a value indicating whether the bridge would refuse spans now: a front door then refuses a request
-    /// before reading and decoding it (see <see cref="TryBegin"/>).</summary>
-    public bool IsSaturated => this.ingress.IsSaturated;
-
     /// <summary>Gets the export requests being worked on now (admitted by <see cref="TryBegin"/>, not yet ended).</summary>
     public int ExportsInProgress => Volatile.Read(ref this.exportsInProgress);
 
     /// <summary>
     /// Admits one export request before its body is read, or refuses it (counted in
     /// <c>honeyhive.bridge.requests.refused</c> and logged, with the reason): while the bridge cannot take more
-    /// (<see cref="IsSaturated"/>, <see cref="BridgeMetrics.SaturatedReason"/>), or while
+    /// (<see cref="ISpanIngress.IsSaturated"/>, <see cref="BridgeMetrics.SaturatedReason"/>), or while
     /// <see cref="OtlpReceiverOptions.MaxConcurrentExports"/> requests are being worked on
     /// (<see cref="BridgeMetrics.ConcurrencyLimitReason"/>). The front door answers a refusal with a retryable status
     /// and, once an admitted request is answered, calls <see cref="End"/>.
