@@ -12,8 +12,9 @@ internal static class OtlpReceiverServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the OTLP trace receiver: <c>AddGrpc()</c> with the receive limit raised to
-    /// <see cref="OtlpReceiverOptions.MaxRequestBytes"/> (gzip requests are decompressed by grpc-dotnet's default
-    /// providers), the gRPC health service, and the shared export logic over <paramref name="ingress"/>.
+    /// <see cref="OtlpReceiverOptions.MaxRequestBytes"/> and gzip read by <see cref="OtlpGzipCompressionProvider"/>
+    /// (the same limit after decompression), the gRPC health service, and the shared export logic over
+    /// <paramref name="ingress"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The receiver options.</param>
@@ -29,6 +30,7 @@ internal static class OtlpReceiverServiceCollectionExtensions
         {
             grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
             grpc.EnableDetailedErrors = false;
+            grpc.CompressionProviders.Add(new OtlpGzipCompressionProvider(options.MaxRequestBytes));
         });
         services.AddGrpcHealthChecks().AddCheck("otlp", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         services.TryAddSingleton(options);

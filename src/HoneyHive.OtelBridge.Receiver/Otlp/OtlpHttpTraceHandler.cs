@@ -2,7 +2,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using Google.Protobuf;
 using HoneyHive.OtelBridge.Implementation;
@@ -198,7 +197,11 @@ internal sealed class OtlpHttpTraceHandler
         return WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, format, OtlpErrorStatus.Unavailable(this.options.RetryDelay));
     }
 
-    /// <summary>Reads the whole body, decompressing gzip; <see langword="null"/> when it is over the limit.</summary>
+    /// <summary>
+    /// Reads the whole body; <see langword="null"/> when it is over the limit. A gzip body is read whole first, then
+    /// decompressed by <see cref="GzipBodyStream"/> (which throws <see cref="InvalidDataException"/> for a body that is
+    /// not whole gzip): it needs the compressed bytes again for a body of several members.
+    /// </summary>
     private async Task<byte[]?> ReadBodyAsync(HttpRequest request, bool gzip, CancellationToken cancellationToken)
     {
         var limit = this.options.MaxRequestBytes;
@@ -207,31 +210,45 @@ internal sealed class OtlpHttpTraceHandler
             return null;
         }
 
-        var decompressor = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        var body = await ReadAllAsync(request.Body, limit, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        if (!gzip || body is null)
+        {
+            return body?.ToArray();
+        }
+
+        body.Position = 0;
         try
         {
-            var source = decompressor ?? request.Body;
-            using var buffer = new MemoryStream(request.ContentLength is { } known ? (int)Math.Min(known, limit) : 4096);
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            using var decompressed = new MemoryStream((int)Math.Min(limit, body.Length * 4));
+            using (var gzipBody = new GzipBodyStream(body, limit))
             {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
+                gzipBody.CopyTo(decompressed);
             }
 
-            return buffer.ToArray();
+            return decompressed.ToArray();
         }
-        finally
+        catch (GzipBodyTooLargeException)
         {
-            if (decompressor is not null)
-            {
-                await decompressor.DisposeAsync().ConfigureAwait(false);
-            }
+            return null;
         }
+    }
+
+    /// <summary>Reads a stream to its end into memory; <see langword="null"/> past <paramref name="limit"/> bytes.</summary>
+    private static async Task<MemoryStream?> ReadAllAsync(Stream source, int limit, long? length, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream(length is { } known ? (int)Math.Min(known, limit) : 4096);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await source.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer;
     }
 }

@@ -74,6 +74,71 @@ public sealed class OtlpReceiverHostTests
     }
 
     [Fact]
+    public async Task GrpcExport_GzipMessageOverLimitAfterDecompression_ResourceExhaustedAndNothingTaken()
+    {
+        // Arrange: the repeated text compresses far below the limit, which applies after decompression (as on OTLP/HTTP;
+        // grpc-dotnet 2.85 checks it too, with its own message, and the receiver's gzip must keep it).
+        await using var server = await ReceiverTestServer.StartAsync(new OtlpReceiverOptions { GrpcPort = 0, HttpPort = 0, MaxRequestBytes = 64 * 1024 });
+        var request = OtlpRequests.Request(OtlpRequests.Span(OtlpRequests.NewTraceId(), null, "big", 0, 1, ("input.value", new string('x', 100 * 1024))));
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new TraceService.TraceServiceClient(server.Channel).ExportAsync(request, headers));
+
+        // Assert
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Contains("65536 bytes (after decompression)", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Theory]
+    [InlineData("without its trailer")]
+    [InlineData("cut inside its data")]
+    [InlineData("followed by other bytes")]
+    [InlineData("with corrupt data")]
+    public async Task GrpcExport_BrokenGzipMessage_InvalidArgumentAndNothingTaken(string broken)
+    {
+        // Arrange: without its trailer, grpc-dotnet's own gzip gave the whole request and it was taken.
+        await using var server = await ReceiverTestServer.StartAsync();
+        Func<byte[], byte[]> reshape = broken switch
+        {
+            "without its trailer" => body => GzipBodies.Cut(body, 8),
+            "cut inside its data" => body => GzipBodies.Cut(body, 40),
+            "with corrupt data" => GzipBodies.Corrupt,
+            _ => body => [.. body, 0, 0, 0, 0],
+        };
+        var channel = server.CreateChannel(new ReshapedGzipCompressionProvider(message => reshape(GzipBodies.Compress(message))));
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        // Act
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpRequests.RootWithChild().Request, headers));
+        var after = await new TraceService.TraceServiceClient(server.Channel).ExportAsync(OtlpRequests.RootWithChild().Request, headers);
+
+        // Assert
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.StartsWith("The gzip message cannot be decompressed", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.NotNull(ex.GetRpcStatus()?.GetDetail<BadRequest>());
+        Assert.Null(after.PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
+    public async Task GrpcExport_GzipMessageInTwoMembers_Accepted()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var channel = server.CreateChannel(new ReshapedGzipCompressionProvider(GzipBodies.CompressInTwoMembers));
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        // Act
+        var response = await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpRequests.RootWithChild().Request, headers);
+
+        // Assert
+        Assert.Null(response.PartialSuccess);
+        Assert.Equal(2, server.Ingress.Spans.Count);
+    }
+
+    [Fact]
     public async Task GrpcHealthCheck_Running_Serving()
     {
         // Arrange
@@ -183,6 +248,45 @@ public sealed class OtlpReceiverHostTests
         Assert.NotNull(status.GetDetail<BadRequest>());
         Assert.False(string.IsNullOrEmpty(status.Message));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(40)]
+    public async Task HttpPost_GzipBodyCutShort_400AndNothingTaken(int cut)
+    {
+        // Arrange: without its 8-byte trailer GZipStream alone gave the whole request and it was taken.
+        await using var server = await ReceiverTestServer.StartAsync();
+        var content = new ByteArrayContent(GzipBodies.Cut(GzipBodies.Compress(OtlpRequests.RootWithChild().Request.ToByteArray()), cut));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, content);
+        var status = ParseStatus(await response.Content.ReadAsByteArrayAsync(), "application/x-protobuf");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal((int)StatusCode.InvalidArgument, status.Code);
+        Assert.Contains("cut short", status.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Ingress.Spans);
+    }
+
+    [Fact]
+    public async Task HttpPost_GzipBodyInTwoMembers_Accepted()
+    {
+        // Arrange
+        await using var server = await ReceiverTestServer.StartAsync();
+        var content = new ByteArrayContent(GzipBodies.CompressInTwoMembers(OtlpRequests.RootWithChild().Request.ToByteArray()));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        // Act
+        using var response = await server.Http.PostAsync(OtlpReceiverOptions.TracesPath, content);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Ingress.Spans.Count);
     }
 
     [Fact]

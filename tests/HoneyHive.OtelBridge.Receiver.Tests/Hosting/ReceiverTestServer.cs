@@ -15,6 +15,7 @@ namespace HoneyHive.OtelBridge.Receiver.Tests.Hosting;
 internal sealed class ReceiverTestServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly List<GrpcChannel> otherChannels = [];
 
     private ReceiverTestServer(WebApplication app, RecordingSpanIngress ingress)
     {
@@ -48,8 +49,22 @@ internal sealed class ReceiverTestServer : IAsyncDisposable
         return new ReceiverTestServer(app, ingress);
     }
 
+    /// <summary>A channel to the server whose messages are compressed by <paramref name="gzip"/>.</summary>
+    public GrpcChannel CreateChannel(ICompressionProvider gzip)
+    {
+        var channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+        {
+            HttpHandler = this.app.GetTestServer().CreateHandler(),
+            CompressionProviders = [gzip],
+            MaxSendMessageSize = null,
+        });
+        this.otherChannels.Add(channel);
+        return channel;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        this.otherChannels.ForEach(channel => channel.Dispose());
         this.Channel.Dispose();
         this.Http.Dispose();
         await this.app.DisposeAsync();

@@ -1,0 +1,234 @@
+// Copyright The HoneyHive.OtelBridge Authors
+// SPDX-License-Identifier: Apache-2.0
+
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.IO.Hashing;
+
+namespace HoneyHive.OtelBridge.Receiver.Otlp;
+
+/// <summary>
+/// Reads a gzip request body as the Collector's OTLP receiver (Go's <c>gzip.Reader</c>) does, where .NET's
+/// <see cref="GZipStream"/> alone does not: the body must end with the CRC-32 and size of what it held.
+/// <see cref="GZipStream"/> ends without an error where its input ends, even in the middle of a member or before its
+/// trailer, and skips bytes after the last member: a body cut short (a client that sent its gzip stream before
+/// disposing it) was taken as far as it went, and answered as a success when the cut fell between two records of the
+/// message. The output is counted against the receiver's size limit as it is produced.
+/// </summary>
+/// <remarks>
+/// A body of several members (RFC 1952 allows it; no OTLP client writes one) is accepted when its last 8 bytes are the
+/// CRC-32 and size of the data of its last member: checked by decompressing it again, which needs a seekable input
+/// (both front doors give one). A broken body throws <see cref="InvalidDataException"/>, one over the limit
+/// <see cref="GzipBodyTooLargeException"/>; <see cref="OtlpGzipCompressionProvider"/> turns them into gRPC statuses.
+/// </remarks>
+internal class GzipBodyStream : Stream
+{
+    private const int TrailerLength = 8;
+
+    private readonly Stream input;
+    private readonly TailRecordingStream compressed;
+    private readonly GZipStream gzip;
+    private readonly long limit;
+    private readonly Crc32 crc = new();
+    private long produced;
+    private bool ended;
+
+    /// <summary>Initializes a new instance of the <see cref="GzipBodyStream"/> class.</summary>
+    /// <param name="input">The compressed body; left open.</param>
+    /// <param name="limit">The most bytes the body may decompress to.</param>
+    public GzipBodyStream(Stream input, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        this.input = input;
+        this.limit = limit;
+        this.compressed = new TailRecordingStream(input);
+        this.gzip = new GZipStream(this.compressed, CompressionMode.Decompress, leaveOpen: true);
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (this.ended || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        // One byte past the limit is enough to know the body is over it.
+        var room = (int)Math.Min(buffer.Length, this.limit - this.produced + 1);
+        int read;
+        try
+        {
+            read = this.gzip.Read(buffer[..room]);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw this.Invalid(ex.Message);
+        }
+
+        if (read == 0)
+        {
+            this.ended = true;
+            this.CheckEnd();
+            return 0;
+        }
+
+        this.produced += read;
+        if (this.produced > this.limit)
+        {
+            throw this.TooLarge(string.Create(CultureInfo.InvariantCulture, $"The request is larger than {this.limit} bytes (after decompression)."));
+        }
+
+        this.crc.Append(buffer[..read]);
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>The error for a body that is not whole, well-formed gzip.</summary>
+    /// <param name="reason">What is wrong.</param>
+    /// <returns>The exception to throw.</returns>
+    protected virtual Exception Invalid(string reason) => new InvalidDataException(reason);
+
+    /// <summary>The error for a body that decompresses to more than the limit.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The exception to throw.</returns>
+    protected virtual Exception TooLarge(string message) => new GzipBodyTooLargeException(message);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            this.gzip.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void CheckEnd()
+    {
+        // GZipStream may stop reading before the input's end (bytes after the last member): the tail is the input's.
+        Span<byte> scratch = stackalloc byte[256];
+        while (this.compressed.Read(scratch) > 0)
+        {
+        }
+
+        if (!this.compressed.TryGetTail(out var crcOfData, out var size))
+        {
+            throw this.Invalid("The body is shorter than a gzip member.");
+        }
+
+        if (size == (uint)this.produced && crcOfData == this.crc.GetCurrentHashAsUInt32())
+        {
+            return;
+        }
+
+        if (size < this.produced && this.input.CanSeek && this.LastMemberMatches(crcOfData, size))
+        {
+            return;
+        }
+
+        throw this.Invalid("The gzip body is cut short or followed by other bytes: it does not end with the CRC-32 and size of its data.");
+    }
+
+    /// <summary>Decompresses the body again and checks the trailer against the data of its last <paramref name="size"/> bytes.</summary>
+    private bool LastMemberMatches(uint crcOfData, uint size)
+    {
+        this.input.Seek(0, SeekOrigin.Begin);
+        using var again = new GZipStream(this.input, CompressionMode.Decompress, leaveOpen: true);
+        var skip = this.produced - size;
+        var last = new Crc32();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = again.Read(chunk)) > 0)
+        {
+            var from = (int)Math.Min(skip, read);
+            skip -= from;
+            last.Append(chunk.AsSpan(from, read - from));
+        }
+
+        return skip == 0 && last.GetCurrentHashAsUInt32() == crcOfData;
+    }
+
+    /// <summary>Passes reads through, keeping the last 8 bytes read (a gzip member's trailer).</summary>
+    private sealed class TailRecordingStream(Stream inner) : Stream
+    {
+        private readonly byte[] tail = new byte[TrailerLength];
+        private long total;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            var got = buffer[..read];
+            if (got.Length >= TrailerLength)
+            {
+                got[^TrailerLength..].CopyTo(this.tail);
+            }
+            else if (got.Length > 0)
+            {
+                this.tail.AsSpan(got.Length).CopyTo(this.tail);
+                got.CopyTo(this.tail.AsSpan(TrailerLength - got.Length));
+            }
+
+            this.total += read;
+            return read;
+        }
+
+        public bool TryGetTail(out uint crcOfData, out uint size)
+        {
+            crcOfData = BinaryPrimitives.ReadUInt32LittleEndian(this.tail);
+            size = BinaryPrimitives.ReadUInt32LittleEndian(this.tail.AsSpan(4));
+            return this.total >= TrailerLength;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
