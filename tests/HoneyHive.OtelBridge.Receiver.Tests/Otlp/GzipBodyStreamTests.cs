@@ -59,6 +59,19 @@ public sealed class GzipBodyStreamTests
         Assert.Throws<InvalidDataException>(() => Decompress(body, limit: Data.Length));
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(1)]
+    public void Read_TrailerOfOtherData_InvalidData(int fromEnd)
+    {
+        // Arrange: a wrong CRC-32 (8 bytes from the end) or size (the last byte); zlib checks both as it reads them.
+        var body = GzipBodies.Compress(Data);
+        body[^fromEnd] ^= 0x01;
+
+        // Act and assert
+        Assert.Throws<InvalidDataException>(() => Decompress(body, limit: Data.Length));
+    }
+
     [Fact]
     public void Read_OtherBytesAfterTheMember_InvalidData()
     {
