@@ -57,6 +57,40 @@ public sealed class HoneyHiveExporterTests
     }
 
     [Fact]
+    public async Task Export_TextOutsideAscii_StoredAsItWas()
+    {
+        // Arrange: request bodies carry such text as UTF-8 now (was \u escapes); the local API must read it the same.
+        const string Prompt = "東京の天気は？ <b>Grüße</b> & \"quotes\" \\ 😀 C++";
+        await using var api = await LocalApiTestServer.StartAsync();
+        using var source = NewSource();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource(source.Name)
+            .AddHoneyHiveExporter(o => Configure(o, api, ExportProcessorType.Simple))
+            .Build();
+
+        // Act
+        ActivityTraceId traceId;
+        using (var root = source.StartActivity("多言語-agent"))
+        {
+            traceId = root!.TraceId;
+            using var chat = source.StartActivity("chat 天気");
+            chat!.SetTag("gen_ai.operation.name", "chat");
+            chat.SetTag("gen_ai.input.messages", new JsonArray(new JsonObject { ["role"] = "user", ["parts"] = new JsonArray(new JsonObject { ["type"] = "text", ["content"] = Prompt }) }).ToJsonString());
+            chat.SetTag("note", Prompt);
+        }
+
+        var flushed = provider.ForceFlush(FlushTimeoutMs);
+
+        // Assert
+        Assert.True(flushed);
+        var sessionId = HoneyHiveIds.SessionIdForTrace(traceId);
+        Assert.Equal("多言語-agent", (string?)(await api.GetSessionAsync(sessionId))!["session"]!["event_name"]);
+        var chatEvent = (await api.GetEventsByNameAsync(sessionId))["chat 天気"];
+        Assert.Equal(Prompt, (string?)chatEvent["inputs"]!["chat_history"]![0]!["content"]);
+        Assert.Equal(Prompt, (string?)chatEvent["metadata"]!["note"]);
+    }
+
+    [Fact]
     public async Task Export_BatchProcessor_DeliveredOnForceFlush()
     {
         // Arrange

@@ -43,7 +43,7 @@ internal static class SessionsCommand
     /// <param name="request">The request object.</param>
     /// <returns>The call.</returns>
     internal static StartSessionCall ToStartSessionCall(JsonObject request) =>
-        new(Deserialize(request, HoneyHiveJsonContext.Default.SessionStartRequest));
+        new(Deserialize(request, HoneyHiveJsonContext.Api.SessionStartRequest));
 
     /// <summary>
     /// Turns a valid <see cref="ApiSchemas.SessionEventBatch"/> object into
@@ -62,7 +62,7 @@ internal static class SessionsCommand
             }
         }
 
-        return new((string)request["session_id"]!, Deserialize(body, HoneyHiveJsonContext.Default.SessionEventBatchRequest));
+        return new((string)request["session_id"]!, Deserialize(body, HoneyHiveJsonContext.Api.SessionEventBatchRequest));
     }
 
     private static T Deserialize<T>(JsonObject request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)

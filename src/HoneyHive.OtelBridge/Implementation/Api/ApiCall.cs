@@ -57,7 +57,7 @@ internal abstract class ApiCall
     public byte[] GetBodyUtf8()
     {
         using var buffer = new PooledByteBufferWriter(InitialBodyBufferSize);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ApiJsonWriterOptions.Value))
         {
             this.WriteBody(writer);
         }
@@ -78,7 +78,7 @@ internal sealed class StartSessionCall(SessionStartRequest request) : ApiCall
     public override string SessionId => this.Request.SessionId ?? string.Empty;
 
     public override void WriteBody(Utf8JsonWriter writer) =>
-        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionStartRequest);
+        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Api.SessionStartRequest);
 }
 
 /// <summary><c>POST /v1/sessions/{session_id}/events/batch</c>.</summary>
@@ -129,7 +129,7 @@ internal sealed class SessionEventBatchCall(string sessionId, SessionEventBatchR
     {
         if (this.EncodedEvents is not { } encoded)
         {
-            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.SessionEventBatchRequest);
+            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Api.SessionEventBatchRequest);
             return;
         }
 
@@ -153,7 +153,7 @@ internal sealed class UpdateEventCall(string sessionId, string eventId, EventUpd
     public override string SessionId { get; } = sessionId;
 
     public override void WriteBody(Utf8JsonWriter writer) =>
-        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.EventUpdateRequest);
+        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Api.EventUpdateRequest);
 }
 
 /// <summary>

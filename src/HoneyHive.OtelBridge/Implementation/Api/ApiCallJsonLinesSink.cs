@@ -3,7 +3,6 @@
 
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace HoneyHive.OtelBridge.Implementation.Api;
@@ -14,15 +13,13 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// </summary>
 internal sealed class ApiCallJsonLinesSink(TextWriter output) : IApiCallSink
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Formats one call as a JSON line (without the newline).</summary>
     /// <param name="call">The call.</param>
     /// <returns>The JSON text.</returns>
     public static string Format(ApiCall call)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, ApiJsonWriterOptions.Value))
         {
             writer.WriteStartObject();
             writer.WriteString("method", call.Method);

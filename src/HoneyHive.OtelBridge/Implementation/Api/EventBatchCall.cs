@@ -44,7 +44,7 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
     {
         if (this.EncodedEvents is not { } encoded)
         {
-            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Default.EventBatchRequest);
+            JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Api.EventBatchRequest);
             return;
         }
 
@@ -59,7 +59,7 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
         if (this.Request.SessionProperties is { } properties)
         {
             writer.WritePropertyName("session_properties"u8);
-            JsonSerializer.Serialize(writer, properties, HoneyHiveJsonContext.Default.SessionStartRequest);
+            JsonSerializer.Serialize(writer, properties, HoneyHiveJsonContext.Api.SessionStartRequest);
         }
 
         writer.WriteEndObject();

@@ -35,7 +35,7 @@ internal sealed class EventEncoder : IDisposable
 
     public EventEncoder()
     {
-        this.writer = new Utf8JsonWriter(this.buffer);
+        this.writer = new Utf8JsonWriter(this.buffer, ApiJsonWriterOptions.Value);
     }
 
     /// <summary>Encodes one event.</summary>

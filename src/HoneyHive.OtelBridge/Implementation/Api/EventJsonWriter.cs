@@ -8,7 +8,7 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 
 /// <summary>
 /// Writes an <see cref="EventRequest"/> as the source-generated serializer does
-/// (<c>JsonSerializer.Serialize(writer, request, HoneyHiveJsonContext.Default.EventRequest)</c>), byte for byte, without
+/// (<c>JsonSerializer.Serialize(writer, request, HoneyHiveJsonContext.Api.EventRequest)</c>), byte for byte, without
 /// it: the fields in <see cref="EventRequest"/>'s declaration order with pre-encoded names, a null field left out
 /// (<see cref="HoneyHiveJsonContext"/>'s <c>WhenWritingNull</c>), an object field as its <see cref="JsonObject"/>'s
 /// <c>WriteTo</c> with the serializer's options writes it (what the serializer's converter calls; a mapped event's
@@ -44,7 +44,7 @@ internal static class EventJsonWriter
     private static readonly JsonEncodedText ProjectId = JsonEncodedText.Encode("project_id");
 
     /// <summary>Gets the options the serializer hands to a node's <c>WriteTo</c>.</summary>
-    private static JsonSerializerOptions SerializerOptions => HoneyHiveJsonContext.Default.Options;
+    private static JsonSerializerOptions SerializerOptions => HoneyHiveJsonContext.Api.Options;
 
     /// <summary>Writes the event (a whole JSON object).</summary>
     /// <param name="writer">The writer.</param>

@@ -92,7 +92,7 @@ internal sealed class HoneyHiveApiClient
         {
             try
             {
-                var response = node.Deserialize(HoneyHiveJsonContext.Default.EventBatchResponse);
+                var response = node.Deserialize(HoneyHiveJsonContext.Api.EventBatchResponse);
                 if (response is not null)
                 {
                     return response;

@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -23,4 +24,15 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class HoneyHiveJsonContext : JsonSerializerContext
 {
+    /// <summary>
+    /// Gets the context the bridge serializes with: the options above, and text as UTF-8 where the serializer makes
+    /// its own writer (<see cref="ApiJsonWriterOptions"/>; the bridge's own writers have it).
+    /// </summary>
+    public static HoneyHiveJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.Strict,
+        WriteIndented = false,
+        Encoder = ApiJsonWriterOptions.Encoder,
+    });
 }

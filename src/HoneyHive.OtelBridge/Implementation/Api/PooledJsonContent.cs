@@ -27,7 +27,7 @@ internal sealed class PooledJsonContent : HttpContent
         var pooled = new PooledByteBufferWriter(InitialBodyBufferSize);
         try
         {
-            using (var writer = new Utf8JsonWriter(pooled))
+            using (var writer = new Utf8JsonWriter(pooled, ApiJsonWriterOptions.Value))
             {
                 call.WriteBody(writer);
             }

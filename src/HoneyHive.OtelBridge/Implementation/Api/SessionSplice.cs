@@ -50,7 +50,7 @@ internal readonly record struct SessionSplice(int Offset, int Cut, bool CommaBef
 
         // {"session_id":"..."}: the property is what lies between the braces.
         var buffer = new ArrayBufferWriter<byte>(PropertyStart.Length + (sessionId.Length * 6) + 3);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ApiJsonWriterOptions.Value))
         {
             writer.WriteStartObject();
             writer.WriteString("session_id"u8, sessionId);

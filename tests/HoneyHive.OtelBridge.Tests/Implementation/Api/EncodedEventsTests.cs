@@ -104,7 +104,7 @@ public class EncodedEventsTests
         Assert.Equal((7L, 9L, SessionId), (call.LogPosition, call.AcceptedTimestamp, call.SessionId));
         Assert.NotNull(withSession);
         Assert.Null(withSession[0]);
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(withItsSession, HoneyHiveJsonContext.Default.EventRequest), withSession[1]);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(withItsSession, HoneyHiveJsonContext.Api.EventRequest), withSession[1]);
         Assert.Null(events[1].SessionId);
         Assert.Equal(expectedBody, batch.GetBodyUtf8());
     }
@@ -242,7 +242,7 @@ public class EncodedEventsTests
 
     private static EventRequest EventCopy(EventRequest e)
     {
-        var copy = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(e, HoneyHiveJsonContext.Default.EventRequest), HoneyHiveJsonContext.Default.EventRequest)!;
+        var copy = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(e, HoneyHiveJsonContext.Api.EventRequest), HoneyHiveJsonContext.Api.EventRequest)!;
         copy.Inputs = e.Inputs is null ? null! : copy.Inputs;
         return copy;
     }

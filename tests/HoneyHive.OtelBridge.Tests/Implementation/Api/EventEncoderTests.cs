@@ -26,8 +26,8 @@ public class EventEncoderTests
         var second = encoder.Encode(TestEvents.Rich(n + 1, null));
 
         // Assert
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest), first);
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(TestEvents.Rich(n + 1, null), HoneyHiveJsonContext.Default.EventRequest), second);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest), first);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(TestEvents.Rich(n + 1, null), HoneyHiveJsonContext.Api.EventRequest), second);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class EventEncoderTests
         var json = encoder.EncodeWithSession(request, "00000000-0000-4000-8000-000000000009");
 
         // Assert
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(expected, HoneyHiveJsonContext.Default.EventRequest), json);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(expected, HoneyHiveJsonContext.Api.EventRequest), json);
         Assert.Null(request.SessionId);
     }
 

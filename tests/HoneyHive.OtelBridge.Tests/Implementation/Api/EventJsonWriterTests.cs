@@ -16,7 +16,7 @@ namespace HoneyHive.OtelBridge.Tests.Implementation.Api;
 
 /// <summary>
 /// <see cref="EventJsonWriter"/> (through <see cref="EventEncoder"/>) against the source-generated serializer it
-/// replaces, <c>JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest)</c>: on random
+/// replaces, <c>JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest)</c>: on random
 /// events (every field null or not, nested objects and arrays, names and strings that need escaping, non-ASCII and lone
 /// surrogates, numbers of every kind including non-finite doubles, document-backed objects, arrays and values, values of
 /// other types and options) and on the mapper's events for the golden traces, the same bytes or the same exception; the
@@ -51,9 +51,9 @@ public sealed class EventJsonWriterTests
             var writeFirst = random.Next(2) == 0;
 
             // Act
-            var expected = writeFirst ? null : Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest));
+            var expected = writeFirst ? null : Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest));
             var actual = Outcome(() => encoder.Encode(request));
-            expected ??= Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest));
+            expected ??= Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest));
             var again = Outcome(() => encoder.Encode(request));
 
             // Assert
@@ -87,13 +87,13 @@ public sealed class EventJsonWriterTests
                 actual = actualWithSession = "threw " + e.GetType().FullName;
             }
 
-            var expected = Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest));
+            var expected = Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest));
             var expectedWithSession = "none";
             if (!string.Equals(request.SessionId, batchSession, StringComparison.Ordinal))
             {
                 var own = request.SessionId;
                 request.SessionId = batchSession;
-                expectedWithSession = Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest));
+                expectedWithSession = Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest));
                 request.SessionId = own;
             }
 
@@ -127,10 +127,10 @@ public sealed class EventJsonWriterTests
             actual.Add(Convert.ToHexString(json, 0, length));
             actual.Add(withSession is null ? Convert.ToHexString(json, 0, length) : Convert.ToHexString(withSession, 0, withSessionLength));
 
-            expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest)));
+            expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest)));
             var own = request.SessionId;
             request.SessionId = sessionId;
-            expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest)));
+            expected.Add(Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest)));
             request.SessionId = own;
         }
 
@@ -140,10 +140,10 @@ public sealed class EventJsonWriterTests
     }
 
     [Theory]
-    [InlineData(false, false, false, "{\"session_id\":\"s\\u00221\"}")]
-    [InlineData(false, false, true, "{\"session_id\":\"s\\u00221\",\"parent_id\":\"p\"}")]
-    [InlineData(true, false, false, "{\"event_type\":\"chain\",\"session_id\":\"s\\u00221\"}")]
-    [InlineData(true, true, true, "{\"event_type\":\"chain\",\"inputs\":{},\"session_id\":\"s\\u00221\",\"parent_id\":\"p\"}")]
+    [InlineData(false, false, false, "{\"session_id\":\"s\\\"1\"}")]
+    [InlineData(false, false, true, "{\"session_id\":\"s\\\"1\",\"parent_id\":\"p\"}")]
+    [InlineData(true, false, false, "{\"event_type\":\"chain\",\"session_id\":\"s\\\"1\"}")]
+    [InlineData(true, true, true, "{\"event_type\":\"chain\",\"inputs\":{},\"session_id\":\"s\\\"1\",\"parent_id\":\"p\"}")]
     public void Encode_SessionSplicedFirstLastOrBetween_SerializerBytes(bool eventType, bool inputs, bool parent, string expected)
     {
         // Arrange
@@ -157,7 +157,7 @@ public sealed class EventJsonWriterTests
         Assert.NotNull(withSession);
         Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(withSession, 0, withSessionLength));
         request.SessionId = "s\"1";
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest), withSession);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest), withSession);
     }
 
     [Fact]
@@ -172,8 +172,8 @@ public sealed class EventJsonWriterTests
         var json = encoder.Encode(request);
 
         // Assert
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.EventRequest), json);
-        Assert.Equal("{\"event_type\":\"chain\",\"inputs\":{\"bA\":\"caf\\u00E9\",\"n\":1.50,\"x\":[1e5,-0]}}", System.Text.Encoding.UTF8.GetString(json));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventRequest), json);
+        Assert.Equal("{\"event_type\":\"chain\",\"inputs\":{\"bA\":\"café\",\"n\":1.50,\"x\":[1e5,-0]}}", System.Text.Encoding.UTF8.GetString(json));
     }
 
     /// <summary>The mapper's events of a golden trace, each with its batch's session id.</summary>

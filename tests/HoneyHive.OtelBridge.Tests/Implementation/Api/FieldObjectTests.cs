@@ -72,9 +72,9 @@ public sealed class FieldObjectTests
         Assert.IsType(viaNode.GetType(), direct);
     }
 
-    private static string Write(FieldObject field) => Write(writer => field.WriteTo(writer, HoneyHiveJsonContext.Default.Options));
+    private static string Write(FieldObject field) => Write(writer => field.WriteTo(writer, HoneyHiveJsonContext.Api.Options));
 
-    private static string Write(JsonObject value) => Write(writer => value.WriteTo(writer, HoneyHiveJsonContext.Default.Options));
+    private static string Write(JsonObject value) => Write(writer => value.WriteTo(writer, HoneyHiveJsonContext.Api.Options));
 
     private static string Write(Action<Utf8JsonWriter> write)
     {

@@ -21,7 +21,7 @@ public sealed class HoneyHiveJsonContextTests
         };
 
         // Act
-        var json = JsonSerializer.Serialize(request, HoneyHiveJsonContext.Default.SessionStartRequest);
+        var json = JsonSerializer.Serialize(request, HoneyHiveJsonContext.Api.SessionStartRequest);
 
         // Assert
         Assert.Equal(
@@ -36,7 +36,7 @@ public sealed class HoneyHiveJsonContextTests
         var request = new EventRequest { EventType = EventTypes.Tool, Duration = 1.5 };
 
         // Act
-        var node = JsonNode.Parse(JsonSerializer.Serialize(request, HoneyHiveJsonContext.Default.EventRequest))!.AsObject();
+        var node = JsonNode.Parse(JsonSerializer.Serialize(request, HoneyHiveJsonContext.Api.EventRequest))!.AsObject();
 
         // Assert
         Assert.Equal(["event_type", "inputs", "duration"], node.Select(p => p.Key));

@@ -84,7 +84,7 @@ public class PooledByteBufferWriterTests
         var body = call.GetBodyUtf8();
 
         // Assert
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Default.SessionEventBatchRequest), body);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.SessionEventBatchRequest), body);
         Assert.True(body.Length > 100_000);
     }
 }

@@ -67,7 +67,7 @@ internal static class CallInvariants
         calls.OfType<SessionEventBatchCall>()
             .SelectMany(b => b.Request.Events.Select(e => (b.SessionId, Event: e)))
             .GroupBy(x => x.Event.EventId!)
-            .ToDictionary(g => g.Key, g => g.Key + "@" + g.Last().SessionId + ":" + System.Text.Json.JsonSerializer.Serialize(g.Last().Event, HoneyHiveJsonContext.Default.EventRequest));
+            .ToDictionary(g => g.Key, g => g.Key + "@" + g.Last().SessionId + ":" + System.Text.Json.JsonSerializer.Serialize(g.Last().Event, HoneyHiveJsonContext.Api.EventRequest));
 
     /// <summary>Gets the distinct session bodies.</summary>
     public static SortedSet<string> SessionBodies(IEnumerable<ApiCall> calls) =>
@@ -75,6 +75,6 @@ internal static class CallInvariants
 
     public static JsonObject? FindEvent(IEnumerable<ApiCall> calls, string eventId) =>
         calls.OfType<SessionEventBatchCall>().SelectMany(b => b.Request.Events).Where(e => e.EventId == eventId)
-            .Select(e => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Default.EventRequest))!.AsObject())
+            .Select(e => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Api.EventRequest))!.AsObject())
             .LastOrDefault();
 }

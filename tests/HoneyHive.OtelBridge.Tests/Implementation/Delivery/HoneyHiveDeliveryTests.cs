@@ -759,7 +759,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         Assert.True(flushed);
         var body = Assert.Single(this.server.Requests, r => r.Path.EndsWith("/batch", StringComparison.Ordinal)).Body;
         Assert.Equal(Encoding.UTF8.GetString(expected), body);
-        Assert.Contains("\"chat_history\":[{\"role\":\"user\",\"content\":\"caf\\u00E9 \\u003Cb\\u003E \\u0022q\\u0022\"}]", body, StringComparison.Ordinal);
+        Assert.Contains("\"chat_history\":[{\"role\":\"user\",\"content\":\"café <b> \\\"q\\\"\"}]", body, StringComparison.Ordinal);
         Assert.All(submitted, e => Assert.Equal(2, e.Documents?.Count));
         Assert.All(submitted, e => Assert.Throws<ObjectDisposedException>(() => e.Inputs.ToJsonString()));
     }
@@ -1052,7 +1052,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
                 var events = Enumerable.Range(0, 10).Select(i => TestEvents.Rich((round * 100) + (session * 10) + i, sessionId)).ToList();
                 foreach (var e in events)
                 {
-                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Default.EventRequest));
+                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Api.EventRequest));
                 }
 
                 delivery.Submit([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events })]);
@@ -1113,7 +1113,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
                 var events = Enumerable.Range(0, 10).Select(i => TestEvents.Rich((round * 100) + (session * 10) + i, sessionId)).ToList();
                 foreach (var e in events)
                 {
-                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Default.EventRequest));
+                    expected.Add(e.EventId!, System.Text.Json.JsonSerializer.Serialize(e, HoneyHiveJsonContext.Api.EventRequest));
                 }
 
                 var prepared = delivery.Prepare([StartSession(sessionId), new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events })]);
