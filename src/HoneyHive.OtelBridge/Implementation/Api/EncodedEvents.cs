@@ -172,9 +172,9 @@ internal static class EncodedEvents
         IReadOnlyList<EventRequest>? identities = null,
         string? sessionId = null)
     {
-        // A writer with other settings than the encoder's (the map command's relaxed escaping, indentation) gets
-        // each event re-read and re-written in its own settings; delivery's writer takes the bytes as they are.
-        var asIs = writer.Options.Encoder is null && !writer.Options.Indented;
+        // A writer with other settings than the encoder's (another escaping, indentation) gets each event re-read and
+        // re-written in its own settings; delivery's writer (ApiJsonWriterOptions) takes the bytes as they are.
+        var asIs = ReferenceEquals(writer.Options.Encoder, ApiJsonWriterOptions.Encoder) && !writer.Options.Indented;
         byte[]? scratch = null;
         string? propertySession = null;
         Span<byte> plainProperty = stackalloc byte[SessionSplice.MaxPlainPropertyBytes];

@@ -68,10 +68,10 @@ public class EncodedEventsTests
     }
 
     [Fact]
-    public void WriteBody_WriterWithRelaxedEscaping_EventsWrittenAsTheSerializerWritesThemThere()
+    public void WriteBody_WriterWithOtherEscaping_EventsWrittenAsTheSerializerWritesThemThere()
     {
-        // Arrange: the map command's writer escapes less than the encoder's.
-        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        // Arrange: a writer with the default encoder escapes more than the encoder's.
+        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.Default };
         var events = Enumerable.Range(0, 3).Select(i => TestEvents.Rich(i, SessionId)).ToList();
         var call = new SessionEventBatchCall(SessionId, new SessionEventBatchRequest { Events = [.. events.Select(EncodedEvents.Identity)] })
         {
@@ -198,6 +198,24 @@ public class EncodedEventsTests
         Assert.Equal(expected, body);
         Assert.Equal(expectedRelaxed, relaxed);
         Assert.Equal(new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events }).GetBodyUtf8(), call.GetBodyUtf8());
+    }
+
+    [Fact]
+    public void GetBodyUtf8_EncodedEvents_TheirBytesAsTheyAre()
+    {
+        // Arrange: JSON no writer of the bridge writes (an escape where none is needed, a number's own form), so a
+        // body that re-read and re-wrote each event would show it: delivery's bodies take the encoded bytes whole.
+        var json = "{\"event_type\":\"chain\",\"inputs\":{\"a\":\"\\u0041\",\"n\":1.50}}"u8.ToArray();
+        var call = new EventBatchCall(new EventBatchRequest { Events = [new EventRequest { EventType = EventTypes.Chain }] })
+        {
+            EncodedEvents = [json],
+        };
+
+        // Act
+        var body = System.Text.Encoding.UTF8.GetString(call.GetBodyUtf8());
+
+        // Assert
+        Assert.Equal("{\"events\":[" + System.Text.Encoding.UTF8.GetString(json) + "]}", body);
     }
 
     [Fact]
