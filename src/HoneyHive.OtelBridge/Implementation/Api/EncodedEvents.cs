@@ -236,6 +236,31 @@ internal static class EncodedEvents
         }
     }
 
+    /// <summary>
+    /// The bytes of an <c>events</c> body written from encoded events (<see cref="WriteEventsProperty"/>), or a little
+    /// more: each event's JSON, a comma, a spliced <c>session_id</c> property where there is one (at most
+    /// <see cref="SessionSplice.MaxPlainPropertyBytes"/> for a plain id), and room for the envelope and the batch's
+    /// other properties.
+    /// </summary>
+    /// <param name="events">The events' arrays.</param>
+    /// <param name="lengths">The length of each event's JSON (null: the arrays' lengths).</param>
+    /// <param name="splices">Where each event's session goes (null: nowhere).</param>
+    /// <returns>The size hint, at most <see cref="Array.MaxLength"/>.</returns>
+    public static int BodySizeHint(IReadOnlyList<byte[]> events, IReadOnlyList<int>? lengths, IReadOnlyList<SessionSplice>? splices)
+    {
+        long bytes = 1024;
+        for (var i = 0; i < events.Count; i++)
+        {
+            bytes += (lengths is null ? events[i].Length : lengths[i]) + 1;
+            if (splices is not null && !splices[i].IsNone)
+            {
+                bytes += SessionSplice.MaxPlainPropertyBytes;
+            }
+        }
+
+        return (int)Math.Min(bytes, Array.MaxLength);
+    }
+
     /// <summary>Copies <paramref name="count"/> items from <paramref name="start"/>.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="items">The items.</param>

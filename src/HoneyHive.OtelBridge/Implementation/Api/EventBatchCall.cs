@@ -10,6 +10,10 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
 {
     public EventBatchRequest Request { get; } = request;
 
+    /// <inheritdoc/>
+    public override int BodySizeHint =>
+        this.EncodedEvents is { } encoded ? Api.EncodedEvents.BodySizeHint(encoded, this.EncodedLengths, this.SessionSplices) : DefaultBodySizeHint;
+
     public override string Method => "POST";
 
     public override string Path => "/v1/events/batch";

@@ -14,8 +14,6 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// </summary>
 internal sealed class PooledJsonContent : HttpContent
 {
-    private const int InitialBodyBufferSize = 16 * 1024;
-
     private readonly object gate = new();
     private PooledByteBufferWriter? buffer;
     private int writers;
@@ -24,7 +22,7 @@ internal sealed class PooledJsonContent : HttpContent
     public PooledJsonContent(ApiCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var pooled = new PooledByteBufferWriter(InitialBodyBufferSize);
+        var pooled = new PooledByteBufferWriter(call.BodySizeHint);
         try
         {
             using (var writer = new Utf8JsonWriter(pooled, ApiJsonWriterOptions.Value))

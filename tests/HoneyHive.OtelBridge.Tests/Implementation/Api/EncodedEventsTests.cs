@@ -198,6 +198,8 @@ public class EncodedEventsTests
         Assert.Equal(expected, body);
         Assert.Equal(expectedRelaxed, relaxed);
         Assert.Equal(new SessionEventBatchCall(sessionId, new SessionEventBatchRequest { Events = events }).GetBodyUtf8(), call.GetBodyUtf8());
+        Assert.InRange(spliced.BodySizeHint - body.Length, 0, 1024 + (SessionSplice.MaxPlainPropertyBytes * events.Count));
+        Assert.InRange(call.BodySizeHint - call.GetBodyUtf8().Length, 0, 1024 + events.Count);
     }
 
     [Fact]
