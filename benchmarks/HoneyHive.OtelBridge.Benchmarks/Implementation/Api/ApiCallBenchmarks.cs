@@ -41,7 +41,7 @@ public class ApiCallBenchmarks
         var batch = BenchmarkRequests.EventBatch(BenchmarkRequests.Spans());
         this.call = new SessionEventBatchCall(batch.Events[0].ParentId!, batch);
         this.encodedCall = EncodedEvents.Encode(this.call).Call;
-        this.writer = new Utf8JsonWriter(this.buffer);
+        this.writer = new Utf8JsonWriter(this.buffer, ApiJsonWriterOptions.Value);
     }
 
     [GlobalCleanup]
