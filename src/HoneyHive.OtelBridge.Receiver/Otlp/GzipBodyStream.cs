@@ -131,7 +131,7 @@ internal class GzipBodyStream : Stream
     private void CheckEnd()
     {
         // GZipStream may stop reading before the input's end (bytes after the last member): the tail is the input's.
-        Span<byte> scratch = stackalloc byte[256];
+        Span<byte> scratch = stackalloc byte[4096];
         while (this.compressed.Read(scratch) > 0)
         {
         }

@@ -210,8 +210,8 @@ internal sealed class OtlpHttpTraceHandler
             return null;
         }
 
-        var body = await ReadAllAsync(request.Body, limit, request.ContentLength, cancellationToken).ConfigureAwait(false);
-        if (!gzip || body is null)
+        using var body = await ReadAllAsync(request.Body, limit, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        if (body is null || !gzip)
         {
             return body?.ToArray();
         }
