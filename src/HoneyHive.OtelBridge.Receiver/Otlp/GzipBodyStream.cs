@@ -19,8 +19,8 @@ namespace HoneyHive.OtelBridge.Receiver.Otlp;
 /// <remarks>
 /// A body of several members (RFC 1952 allows it; no OTLP client writes one) is accepted when its last 8 bytes are the
 /// CRC-32 and size of the data of its last member: checked by decompressing it again (computing that CRC-32, since
-/// where the last member starts in the output is not known otherwise), which needs a seekable input
-/// (both front doors give one). A broken body throws <see cref="InvalidDataException"/>, one over the limit
+/// where the last member starts in the output is not known otherwise). The input must be seekable (both front doors
+/// give one: OTLP/HTTP reads the body whole first, grpc-dotnet hands over the whole message). A broken body throws <see cref="InvalidDataException"/>, one over the limit
 /// <see cref="GzipBodyTooLargeException"/>; <see cref="OtlpGzipCompressionProvider"/> turns them into gRPC statuses.
 /// </remarks>
 internal class GzipBodyStream : Stream
@@ -28,23 +28,28 @@ internal class GzipBodyStream : Stream
     private const int TrailerLength = 8;
 
     private readonly Stream input;
-    private readonly TailRecordingStream compressed;
+    private readonly long start;
     private readonly GZipStream gzip;
     private readonly long limit;
     private long produced;
     private bool ended;
 
     /// <summary>Initializes a new instance of the <see cref="GzipBodyStream"/> class.</summary>
-    /// <param name="input">The compressed body; left open.</param>
+    /// <param name="input">The compressed body, seekable (its trailer is read from its end); left open.</param>
     /// <param name="limit">The most bytes the body may decompress to.</param>
     public GzipBodyStream(Stream input, long limit)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (!input.CanSeek)
+        {
+            throw new ArgumentException("The body must be seekable: its trailer is read from its end.", nameof(input));
+        }
+
         this.input = input;
+        this.start = input.Position;
         this.limit = limit;
-        this.compressed = new TailRecordingStream(input);
-        this.gzip = new GZipStream(this.compressed, CompressionMode.Decompress, leaveOpen: true);
+        this.gzip = new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
     }
 
     public override bool CanRead => true;
@@ -130,16 +135,17 @@ internal class GzipBodyStream : Stream
 
     private void CheckEnd()
     {
-        // GZipStream may stop reading before the input's end (bytes after the last member): the tail is the input's.
-        Span<byte> scratch = stackalloc byte[4096];
-        while (this.compressed.Read(scratch) > 0)
-        {
-        }
-
-        if (!this.compressed.TryGetTail(out var crcOfData, out var size))
+        // The body's last 8 bytes, wherever GZipStream stopped reading (it skips bytes after the last member).
+        if (this.input.Length - this.start < TrailerLength)
         {
             throw this.Invalid("The body is shorter than a gzip member.");
         }
+
+        Span<byte> trailer = stackalloc byte[TrailerLength];
+        this.input.Position = this.input.Length - TrailerLength;
+        this.input.ReadExactly(trailer);
+        var crcOfData = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
 
         // zlib checks a member's CRC-32 and size when it reads its trailer (a wrong one throws); what it does not check
         // is that it read one: the body's last 8 bytes must be the trailer of what was decompressed. A body cut short
@@ -149,7 +155,7 @@ internal class GzipBodyStream : Stream
             return;
         }
 
-        if (size < this.produced && this.input.CanSeek && this.LastMemberMatches(crcOfData, size))
+        if (size < this.produced && this.LastMemberMatches(crcOfData, size))
         {
             return;
         }
@@ -160,7 +166,7 @@ internal class GzipBodyStream : Stream
     /// <summary>Decompresses the body again and checks the trailer against the data of its last <paramref name="size"/> bytes.</summary>
     private bool LastMemberMatches(uint crcOfData, uint size)
     {
-        this.input.Seek(0, SeekOrigin.Begin);
+        this.input.Position = this.start;
         using var again = new GZipStream(this.input, CompressionMode.Decompress, leaveOpen: true);
         var skip = this.produced - size;
         var last = new Crc32();
@@ -174,63 +180,5 @@ internal class GzipBodyStream : Stream
         }
 
         return skip == 0 && last.GetCurrentHashAsUInt32() == crcOfData;
-    }
-
-    /// <summary>Passes reads through, keeping the last 8 bytes read (a gzip member's trailer).</summary>
-    private sealed class TailRecordingStream(Stream inner) : Stream
-    {
-        private readonly byte[] tail = new byte[TrailerLength];
-        private long total;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var read = inner.Read(buffer);
-            var got = buffer[..read];
-            if (got.Length >= TrailerLength)
-            {
-                got[^TrailerLength..].CopyTo(this.tail);
-            }
-            else if (got.Length > 0)
-            {
-                this.tail.AsSpan(got.Length).CopyTo(this.tail);
-                got.CopyTo(this.tail.AsSpan(TrailerLength - got.Length));
-            }
-
-            this.total += read;
-            return read;
-        }
-
-        public bool TryGetTail(out uint crcOfData, out uint size)
-        {
-            crcOfData = BinaryPrimitives.ReadUInt32LittleEndian(this.tail);
-            size = BinaryPrimitives.ReadUInt32LittleEndian(this.tail.AsSpan(4));
-            return this.total >= TrailerLength;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

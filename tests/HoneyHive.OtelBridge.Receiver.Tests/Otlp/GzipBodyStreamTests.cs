@@ -128,6 +128,34 @@ public sealed class GzipBodyStreamTests
         Assert.Throws<GzipBodyTooLargeException>(() => Decompress(GzipBodies.Compress(Data), limit: Data.Length - 1));
     }
 
+    [Fact]
+    public void Constructor_InputNotSeekable_ArgumentException()
+    {
+        // Arrange: the trailer is read from the input's end.
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream();
+
+        // Act and assert
+        Assert.Throws<ArgumentException>(() => new GzipBodyStream(pipe, limit: 1024));
+    }
+
+    [Fact]
+    public void Read_BodyAfterOtherBytesInItsStream_TheData()
+    {
+        // Arrange: the body starts where the stream is, not at its beginning.
+        using var input = new MemoryStream([.. "prefix"u8.ToArray(), .. GzipBodies.CompressInTwoMembers(Data)]);
+        input.Position = "prefix".Length;
+        using var output = new MemoryStream();
+
+        // Act
+        using (var gzip = new GzipBodyStream(input, Data.Length))
+        {
+            gzip.CopyTo(output);
+        }
+
+        // Assert
+        Assert.Equal(Data, output.ToArray());
+    }
+
     private static byte[] Decompress(byte[] body, long limit)
     {
         using var output = new MemoryStream();
