@@ -98,10 +98,13 @@ public sealed class OtlpReceiverEndToEndTests
         Assert.Equal(OtlpRequests.EpochMs + 300, toolEvent["end_time"]!.GetValue<long>());
     }
 
-    [Fact]
-    public async Task NodeOtlpGrpcExporter_PolyglotExample_SessionAndEventsStored()
+    [Theory]
+    [InlineData("none")]
+    [InlineData("gzip")]
+    public async Task NodeOtlpGrpcExporter_PolyglotExample_SessionAndEventsStored(string compression)
     {
-        // Arrange
+        // Arrange: with gzip, grpc-js compresses each message with zlib (GRPC_TRACE=all shows a 1,000-byte message
+        // going out as 630), and the receiver's own gzip (OtlpGzipCompressionProvider) reads it.
         var exampleDir = Path.Combine(RepositoryRoot.Find(), "examples", "polyglot-node");
         Assert.True(
             Directory.Exists(Path.Combine(exampleDir, "node_modules", "@opentelemetry", "exporter-trace-otlp-grpc")),
@@ -116,6 +119,7 @@ public sealed class OtlpReceiverEndToEndTests
         };
         start.ArgumentList.Add("index.js");
         start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = server.Host.GrpcAddress.ToString().TrimEnd('/');
+        start.Environment["OTEL_EXPORTER_OTLP_COMPRESSION"] = compression;
 
         // Act
         using var process = Process.Start(start)!;
