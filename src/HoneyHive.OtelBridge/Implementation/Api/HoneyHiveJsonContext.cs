@@ -26,7 +26,9 @@ internal sealed partial class HoneyHiveJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// Gets the context the bridge serializes with: the options above, and text as UTF-8 where the serializer makes
-    /// its own writer (<see cref="ApiJsonWriterOptions"/>; the bridge's own writers have it).
+    /// its own writer (<see cref="ApiJsonWriterOptions"/>; the bridge's own writers have it). The options are stated
+    /// again, not copied from <see cref="JsonSerializerContext.Options"/> of <c>Default</c>: static initializers of the
+    /// generated and this part of the class run in no set order (a test checks they agree).
     /// </summary>
     public static HoneyHiveJsonContext Api { get; } = new(new JsonSerializerOptions
     {

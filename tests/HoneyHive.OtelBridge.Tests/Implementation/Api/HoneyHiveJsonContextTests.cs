@@ -10,6 +10,20 @@ namespace HoneyHive.OtelBridge.Tests.Implementation.Api;
 public sealed class HoneyHiveJsonContextTests
 {
     [Fact]
+    public void Api_Options_TheAttributesOptionsWithTheBodiesEncoder()
+    {
+        // Act
+        var api = HoneyHiveJsonContext.Api.Options;
+        var generated = HoneyHiveJsonContext.Default.Options;
+
+        // Assert: Api states the [JsonSourceGenerationOptions] again (it cannot copy Default's in a static initializer).
+        Assert.Equal(
+            (generated.DefaultIgnoreCondition, generated.NumberHandling, generated.WriteIndented),
+            (api.DefaultIgnoreCondition, api.NumberHandling, api.WriteIndented));
+        Assert.Same(ApiJsonWriterOptions.Encoder, api.Encoder);
+    }
+
+    [Fact]
     public void SessionStartRequest_AbsentValues_AreOmittedAndTimesAreNumbers()
     {
         // Arrange
