@@ -100,6 +100,11 @@ internal static class ServeCommand
             Description = "Most requests to the HoneyHive API in flight at once (a session's calls still go one at a time, in order).",
             DefaultValueFactory = _ => ServeSettings.DefaultMaxConcurrentRequests,
         };
+        var maxQueuedMib = new Option<int>("--max-queued-mib")
+        {
+            Description = "Most MiB of encoded events waiting for or in flight to the HoneyHive API; from 80 % of it exports are answered UNAVAILABLE / 503 (the client retries).",
+            DefaultValueFactory = _ => (int)(HoneyHiveDeliveryOptions.DefaultMaxQueuedBytes / (1024 * 1024)),
+        };
         var eventBatchDelay = new Option<double>("--event-batch-delay")
         {
             Description = "Seconds an event batch with room left waits for other sessions' events to join it (0 = send at once).",
@@ -107,7 +112,7 @@ internal static class ServeCommand
         };
         var command = new Command("serve", "Receive OTLP traces (gRPC and HTTP) and send them to HoneyHive, or to the built-in local API when no key is set.")
         {
-            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxConcurrentExports, maxLogBytes, logFsync, maxConcurrentRequests, eventBatchDelay,
+            grpcPort, httpPort, listen, apiUrl, dataDir, rootWait, localApiPort, maxRequest, maxConcurrentExports, maxLogBytes, logFsync, maxConcurrentRequests, maxQueuedMib, eventBatchDelay,
         };
         var security = ServeSecurityOptions.AddTo(command);
         var limits = ServeLimitOptions.AddTo(command);
@@ -124,6 +129,7 @@ internal static class ServeCommand
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentExports), 1, "--max-concurrent-exports");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxLogBytes), 1024, "--max-log-bytes");
                 ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxConcurrentRequests), 1, "--max-concurrent-requests");
+                ArgumentOutOfRangeException.ThrowIfLessThan(parseResult.GetValue(maxQueuedMib), 1, "--max-queued-mib");
                 var delaySeconds = parseResult.GetValue(eventBatchDelay);
                 ArgumentOutOfRangeException.ThrowIfNegative(delaySeconds, "--event-batch-delay");
                 ArgumentOutOfRangeException.ThrowIfGreaterThan(delaySeconds, HoneyHiveDeliveryOptions.MaxEventBatchDelay.TotalSeconds, "--event-batch-delay");
@@ -148,6 +154,7 @@ internal static class ServeCommand
                 };
                 settings.Delivery.MaxConcurrency = parseResult.GetValue(maxConcurrentRequests);
                 settings.Delivery.EventBatchDelay = TimeSpan.FromSeconds(delaySeconds);
+                settings.Delivery.MaxQueuedBytes = parseResult.GetValue(maxQueuedMib) * 1024L * 1024;
                 settings.Receiver.Validate();
                 connection = new HoneyHiveConnectionSettings();
             }

@@ -57,6 +57,7 @@ internal static class BridgeMetrics
     internal const string CallsFailedName = "honeyhive.bridge.calls.failed";
     internal const string RetriesName = "honeyhive.bridge.calls.retries";
     internal const string QueueDepthName = "honeyhive.bridge.delivery.queue_depth";
+    internal const string QueueSizeName = "honeyhive.bridge.delivery.queue_size";
     internal const string DeliveryLatencyName = "honeyhive.bridge.delivery.latency";
     internal const string LogSizeName = "honeyhive.bridge.log.size";
     internal const string LogSkippedName = "honeyhive.bridge.log.skipped_bytes";
@@ -89,6 +90,12 @@ internal static class BridgeMetrics
         ObserveQueueDepth,
         "{call}",
         "API calls queued or in flight in delivery, summed over the live pipelines of the process.");
+
+    private static readonly ObservableGauge<long> QueueSizeGauge = Meter.CreateObservableGauge(
+        QueueSizeName,
+        static () => Deliveries.Keys.Sum(delivery => delivery.PendingBytes),
+        "By",
+        "Bytes of encoded events queued or in flight in delivery (bounded by its MaxQueuedBytes), summed over the live pipelines of the process.");
 
     private static readonly ObservableGauge<long> LogSizeGauge = Meter.CreateObservableGauge(
         LogSizeName,
@@ -163,7 +170,7 @@ internal static class BridgeMetrics
     /// <summary>Counts a delivery stage's pending calls in the queue-depth gauge until <see cref="Untrack"/>.</summary>
     internal static void Track(HoneyHiveDelivery delivery)
     {
-        Debug.Assert(QueueDepthGauge is not null, "The gauge is created with the meter.");
+        Debug.Assert(QueueDepthGauge is not null && QueueSizeGauge is not null, "The gauges are created with the meter.");
         Deliveries.TryAdd(delivery, 0);
     }
 

@@ -218,6 +218,12 @@ internal sealed class HoneyHiveExporterEventSource : EventSource
         this.WriteEvent(23, spanCount);
     }
 
+    [Event(24, Message = "Delivery queue full by bytes: refused {0} call(s) with {1} byte(s) of events; {2} byte(s) queued or in flight of {3}.", Level = EventLevel.Warning)]
+    public void SubmitRejectedBytes(int callCount, long setBytes, long pendingBytes, long capacity)
+    {
+        this.WriteEvent(24, callCount, setBytes, pendingBytes, capacity);
+    }
+
     /// <summary>Formats an exception with the invariant culture (stable, English-like diagnostics).</summary>
     private static string ToInvariantString(Exception exception)
     {

@@ -406,6 +406,7 @@ public sealed class ServeProcessFaultTests : IDisposable
         Assert.Equal(samples["honeyhive_bridge_delivery_latency_milliseconds_count"], samples["honeyhive_bridge_delivery_latency_milliseconds_bucket{le=\"+Inf\"}"]);
         Assert.Equal("gauge", types["honeyhive_bridge_log_size_bytes"]);
         Assert.Equal("gauge", types["honeyhive_bridge_delivery_queue_depth"]);
+        Assert.Equal("gauge", types["honeyhive_bridge_delivery_queue_size_bytes"]);
         Assert.True(samples.ContainsKey("honeyhive_bridge_log_size_bytes"));
         Assert.DoesNotContain(Key, text, StringComparison.Ordinal);
         this.AssertNoKeyInReceiverOutput();
@@ -471,6 +472,72 @@ public sealed class ServeProcessFaultTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Equal((2L, 2L * Children), await LocalApiClient.StatsAsync(api));
         this.AssertNoKeyInReceiverOutput();
+    }
+
+    [Fact]
+    public async Task Serve_MaxQueuedMibOfEventsWaitingForASlowApi_ClientsGetBackpressureThenEverythingAcceptedIsDelivered()
+    {
+        // Arrange: at most 1 MiB of encoded events queued or in flight, refused from 80 % (838,861 bytes); each trace's
+        // five tool spans carry 100 KB of input (about 502 KB of events a trace: two are 96 %); the API holds every
+        // answer 2 s. By calls (4,096 by default) the queue would take hundreds of such traces.
+        const int Children = 5;
+        var payload = new string('p', 100_000);
+        await using var api = await LocalHoneyHiveApi.StartAsync(new LocalApiOptions { Port = 0, ApiKey = Key, EnableFaultInjection = true });
+        api.Faults.Enqueue(new InjectedFault { Delay = TimeSpan.FromSeconds(2), Count = 1_000_000 });
+        var accepted = new List<List<SpanRecord>>();
+        RpcException refused;
+        string metrics;
+        int exitCode;
+        var refusals = 0;
+        using (var serve = await ServeProcess.StartAsync(Key, api.BaseAddress, this.dataDirectory, "--max-queued-mib", "1"))
+        {
+            using var channel = GrpcChannel.ForAddress(serve.GrpcAddress);
+            var client = new TraceService.TraceServiceClient(channel);
+            using var http = new HttpClient { BaseAddress = serve.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+            // Act 1: send until the receiver refuses.
+            List<SpanRecord> refusedTrace;
+            while (true)
+            {
+                Assert.True(accepted.Count < 100, "100 traces of 500 KB taken: the byte bound was not applied");
+                var trace = LocalApiClient.Trace(Children, payload);
+                try
+                {
+                    await client.ExportAsync(trace.ToExportTraceServiceRequest());
+                    accepted.Add(trace);
+                }
+                catch (RpcException ex)
+                {
+                    refused = ex;
+                    refusedTrace = trace;
+                    break;
+                }
+            }
+
+            metrics = await http.GetStringAsync("/metrics");
+
+            // Act 2: the API answers at once again; the client retries the refused export.
+            api.Faults.Clear();
+            refusals += await SendUntilAcceptedAsync(client, refusedTrace);
+            accepted.Add(refusedTrace);
+            await this.WaitForTracesAsync(api, accepted, Children);
+            await WaitForMetricAsync(http, "honeyhive_bridge_delivery_queue_size_bytes 0");
+            exitCode = await serve.StopAsync();
+            this.receiverLines.AddRange(serve.Lines);
+        }
+
+        // Assert: refused as saturated once 80 % of the MiB was held, after two traces; then all delivered.
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Equal(2, accepted.Count - 1);
+        Assert.Contains("honeyhive_bridge_requests_refused_total{front_door=\"otlp_grpc\",reason=\"saturated\"} 1\n", metrics, StringComparison.Ordinal);
+        var held = double.Parse(Regex.Match(metrics, @"\nhoneyhive_bridge_delivery_queue_size_bytes (\S+)\n").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(held, 0.8 * 1024 * 1024, 1024 * 1024);
+        Assert.Equal(0, exitCode);
+        Assert.Equal(((long)accepted.Count, (long)accepted.Count * Children), await LocalApiClient.StatsAsync(api));
+        this.AssertNoKeyInReceiverOutput();
+        this.output.WriteLine(
+            $"--max-queued-mib 1, API answering after 2 s, traces of 5 x 100 KB inputs: {accepted.Count - 1} acknowledged, then {refused.StatusCode} "
+            + $"with {held:N0} bytes of events held; {refusals} more refusals after the API recovered; stored {accepted.Count} sessions, {accepted.Count * Children} events.");
     }
 
     /// <summary>Sends one export until the receiver acknowledges it (retrying UNAVAILABLE, as OTLP exporters do).</summary>

@@ -72,6 +72,7 @@ public sealed class ServeSecurityOptionsTests
     [InlineData("--max-attribute-depth", "0")]
     [InlineData("--max-concurrent-requests", "0")]
     [InlineData("--max-concurrent-exports", "0")]
+    [InlineData("--max-queued-mib", "0")]
     [InlineData("--event-batch-delay", "-1")]
     [InlineData("--event-batch-delay", "61")]
     public async Task Serve_BadSecurityOrLimitFlag_UsageErrorBeforeListening(string flag, string value)

@@ -14,6 +14,7 @@ public sealed class PrometheusMetricsCollectorTests
     [InlineData("honeyhive.bridge.log.size", "By", false, "honeyhive_bridge_log_size_bytes")]
     [InlineData("honeyhive.bridge.log.skipped_bytes", "By", true, "honeyhive_bridge_log_skipped_bytes_total")]
     [InlineData("honeyhive.bridge.delivery.queue_depth", "{call}", false, "honeyhive_bridge_delivery_queue_depth")]
+    [InlineData("honeyhive.bridge.delivery.queue_size", "By", false, "honeyhive_bridge_delivery_queue_size_bytes")]
     public void PrometheusName_InstrumentNameAndUnit_PrometheusConvention(string name, string unit, bool counter, string expected)
     {
         // Act

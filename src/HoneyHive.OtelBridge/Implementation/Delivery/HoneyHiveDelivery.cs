@@ -76,6 +76,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private int flushing;
     private int queuedCalls;
     private int inFlight;
+    private long pendingBytes;
     private long deliveredCalls;
     private long deliveredEvents;
     private long crossSessionBatches;
@@ -146,6 +147,18 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
     /// <summary>Gets the number of requests delivered (a merged batch counts once).</summary>
     public long DeliveredCalls => Interlocked.Read(ref this.deliveredCalls);
+
+    /// <summary>Gets the bytes of encoded events queued or in flight (<see cref="HoneyHiveDeliveryOptions.MaxQueuedBytes"/>).</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.pendingBytes;
+            }
+        }
+    }
 
     /// <summary>Gets the number of events delivered in batch requests.</summary>
     public long DeliveredEvents => Interlocked.Read(ref this.deliveredEvents);
@@ -305,7 +318,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             return true;
         }
 
+        long setBytes = 0;
+        foreach (var call in calls)
+        {
+            setBytes += call.Bytes;
+        }
+
         int queued;
+        long pending;
         var taken = false;
         lock (this.gate)
         {
@@ -315,10 +335,16 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             queued = this.queuedCalls;
-            if (!this.disposed && this.queuedCalls + calls.Length <= this.options.MaxQueuedCalls)
+            pending = this.pendingBytes;
+
+            // By bytes, a set is taken while nothing is pending whatever its size: a trace larger than the bound
+            // waits for the queue to empty instead of being refused for good.
+            if (!this.disposed && this.queuedCalls + calls.Length <= this.options.MaxQueuedCalls
+                && (this.pendingBytes == 0 || this.pendingBytes + setBytes <= this.options.MaxQueuedBytes))
             {
                 own.Done = true;
                 taken = true;
+                this.pendingBytes += setBytes;
                 foreach (var call in calls)
                 {
                     var sessionId = call.Call.SessionId;
@@ -338,7 +364,15 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             return true;
         }
 
-        HoneyHiveExporterEventSource.Log.SubmitRejected(calls.Length, queued, this.options.MaxQueuedCalls);
+        if (queued + calls.Length > this.options.MaxQueuedCalls)
+        {
+            HoneyHiveExporterEventSource.Log.SubmitRejected(calls.Length, queued, this.options.MaxQueuedCalls);
+        }
+        else
+        {
+            HoneyHiveExporterEventSource.Log.SubmitRejectedBytes(calls.Length, setBytes, pending, this.options.MaxQueuedBytes);
+        }
+
         return false;
     }
 
@@ -427,6 +461,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
             this.sessions.Clear();
             this.queuedCalls = 0;
+            foreach (var call in left)
+            {
+                this.pendingBytes -= call.Bytes;
+            }
             this.resumed?.TrySetResult();
         }
 
@@ -534,7 +572,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
 
     private InvalidOperationException NoRoom(int calls) => new(string.Create(
         CultureInfo.InvariantCulture,
-        $"The HoneyHive delivery queue has no room for {calls} call(s) (capacity {this.options.MaxQueuedCalls} calls, or delivery is stopped); nothing was queued. Submit again later."));
+        $"The HoneyHive delivery queue has no room for {calls} call(s) (capacity {this.options.MaxQueuedCalls} calls and {this.options.MaxQueuedBytes} bytes of events, or delivery is stopped); nothing was queued. Submit again later."));
 
     private SessionQueue QueueOf(string sessionId)
     {
@@ -710,6 +748,14 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             this.inFlight--;
             this.inFlightUnits.Remove(unit);
+            if (outcome != Outcome.Requeue)
+            {
+                foreach (var (_, piece) in unit.Parts)
+                {
+                    this.pendingBytes -= piece.Bytes;
+                }
+            }
+
             if (outcome == Outcome.Requeue)
             {
                 for (var i = unit.Parts.Count - 1; i >= 0; i--)
@@ -731,6 +777,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                     orphaned = [.. queue.Calls];
                     this.queuedCalls -= queue.Calls.Count;
                     queue.Calls.Clear();
+                    foreach (var call in orphaned)
+                    {
+                        this.pendingBytes -= call.Bytes;
+                    }
                 }
             }
 
@@ -1358,6 +1408,10 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         private readonly bool rented = rented;
         private bool returned;
 
+        /// <summary>Gets the bytes the call holds for <see cref="HoneyHiveDeliveryOptions.MaxQueuedBytes"/>: the
+        /// lengths of the arrays of its encoded events (0 for other calls). The pieces of a split add up to it.</summary>
+        public long Bytes { get; } = SumLengths(encoded);
+
         /// <summary>Gets the call as it was queued (once <see cref="SessionIdsKept"/>, not what is sent: a body made
         /// of it splices the events' session in, see <see cref="BatchBuilder.KeptSplices"/>).</summary>
         public ApiCall Call { get; } = call;
@@ -1376,6 +1430,17 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             // Encoded once, here, outside the lock: the bytes are what is queued, sized, merged, split and sent.
             var (queued, encoded, lengths, splices) = EncodedEvents.EncodeSpliceable(batch, rent);
             return new QueuedCall(queued, encoded, lengths, splices, rent);
+        }
+
+        private static long SumLengths(byte[][]? arrays)
+        {
+            long sum = 0;
+            foreach (var array in arrays ?? [])
+            {
+                sum += array.Length;
+            }
+
+            return sum;
         }
 
         /// <summary>Gets the array holding the JSON of an event of a session event batch (the array behind the call's

@@ -10,6 +10,14 @@ internal sealed class HoneyHiveDeliveryOptions
     internal const int DefaultMaxConcurrency = 16;
 
     /// <summary>
+    /// The bytes of encoded events that may be queued or in flight (64 MiB). <see cref="MaxQueuedCalls"/> counts
+    /// calls, whatever their size: 4096 event batches of 2 KB prompts are about 100 MB, of 200 KB prompts gigabytes.
+    /// Against a 50 ms API (the load run's <c>--sink-latency 50</c>) <c>serve</c> kept about 2.3 s of its delivery
+    /// queued, 21,000 encoded events; the default leaves room for the requests in flight and about a second of them.
+    /// </summary>
+    internal const long DefaultMaxQueuedBytes = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Events per merged batch request. The session batch route stores events one by one and answers 500
     /// ("partially added") when one fails, after which the whole request is re-sent: 100 keeps each request's
     /// latency and the cost of such a retry small, while still cutting request count by two orders of magnitude.
@@ -39,6 +47,14 @@ internal sealed class HoneyHiveDeliveryOptions
 
     /// <summary>Gets or sets how many calls may wait in memory before <c>Submit</c> refuses more (default 4096).</summary>
     public int MaxQueuedCalls { get; set; } = DefaultMaxQueuedCalls;
+
+    /// <summary>
+    /// Gets or sets how many bytes of encoded events (the arrays that hold each event's JSON) may be queued or in
+    /// flight before <c>Submit</c> refuses more (default 64 MiB). A set of calls is taken while nothing is pending
+    /// even when it is larger, so one large trace is never refused for good. Calls other than event batches count
+    /// against <see cref="MaxQueuedCalls"/> only.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = DefaultMaxQueuedBytes;
 
     /// <summary>Gets or sets how many requests may be in flight at once, across sessions (default 16: the exporter's
     /// <c>MaxConcurrentRequests</c> default; <c>serve</c> sets its own).</summary>
@@ -88,6 +104,7 @@ internal sealed class HoneyHiveDeliveryOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxQueuedCalls, 1, nameof(this.MaxQueuedCalls));
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxQueuedBytes, 1, nameof(this.MaxQueuedBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxConcurrency, 1, nameof(this.MaxConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxEventsPerBatch, 1, nameof(this.MaxEventsPerBatch));
         ArgumentOutOfRangeException.ThrowIfLessThan(this.MaxBatchBytes, 1024, nameof(this.MaxBatchBytes));

@@ -106,10 +106,13 @@ internal sealed class BridgePipeline : IDisposable
     /// <summary>
     /// Gets a value indicating whether delivery is so far behind that a front door should refuse new spans with a
     /// retryable status (OTLP <c>UNAVAILABLE</c> / HTTP 503) rather than take them. While delivery is paused (a
-    /// rejected key) its queue only grows, so this turns true.
+    /// rejected key) its queue only grows, so this turns true. Both of delivery's bounds count: its calls
+    /// (<see cref="HoneyHiveDeliveryOptions.MaxQueuedCalls"/>) and the bytes of its events
+    /// (<see cref="HoneyHiveDeliveryOptions.MaxQueuedBytes"/>).
     /// </summary>
     public bool IsSaturated =>
-        this.delivery.PendingCalls >= this.options.Delivery.MaxQueuedCalls * this.options.SaturationThreshold;
+        this.delivery.PendingCalls >= this.options.Delivery.MaxQueuedCalls * this.options.SaturationThreshold
+        || this.delivery.PendingBytes >= this.options.Delivery.MaxQueuedBytes * this.options.SaturationThreshold;
 
     /// <summary>Gets the bytes the durable log takes on disk (0 without a log).</summary>
     public long LogBytes

@@ -911,6 +911,84 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrySubmit_EventBytesOverMaxQueuedBytes_RefusedUntilTheQueuedOnesAreDeliveredThenTaken()
+    {
+        // Arrange: room for one 10 KB event's array (16 KB rented), not two; the API holds its answers.
+        var gate = this.HoldAnswers();
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedBytes = 20_000 });
+        var first = BigBatch(SessionId(120), "b1", 10_000);
+        var second = BigBatch(SessionId(121), "b2", 10_000);
+
+        // Act
+        var firstTaken = delivery.TrySubmit([StartSession(SessionId(120)), first]);
+        var heldBytes = delivery.PendingBytes;
+        var refused = delivery.TrySubmit([StartSession(SessionId(121)), second]);
+        var thrown = Assert.Throws<InvalidOperationException>(() => delivery.Submit([StartSession(SessionId(121)), BigBatch(SessionId(121), "b2", 10_000)]));
+        gate.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+        var drainedBytes = delivery.PendingBytes;
+        var secondTaken = delivery.TrySubmit([StartSession(SessionId(121)), BigBatch(SessionId(121), "b2", 10_000)]);
+        var flushedAgain = await delivery.FlushAsync(Bounded);
+
+        // Assert: counts for MaxQueuedCalls left room; the bytes did not. Nothing of the refused set was sent.
+        Assert.True(firstTaken);
+        Assert.InRange(heldBytes, 10_000, 20_000);
+        Assert.False(refused);
+        Assert.Contains("20000 bytes of events", thrown.Message, StringComparison.Ordinal);
+        Assert.True(flushed);
+        Assert.Equal(0, drainedBytes);
+        Assert.True(secondTaken);
+        Assert.True(flushedAgain);
+        Assert.Equal(0, delivery.PendingBytes);
+        Assert.Equal(["b1", "b2"], this.server.Requests.Where(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+    }
+
+    [Fact]
+    public async Task TrySubmit_OneSetLargerThanMaxQueuedBytes_TakenWhileNothingIsPending()
+    {
+        // Arrange: a trace whose events alone exceed the bound; nothing else pending.
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedBytes = 1_000 });
+
+        // Act
+        var taken = delivery.TrySubmit([StartSession(SessionId(122)), BigBatch(SessionId(122), "huge", 50_000)]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: taken (never refused for good), delivered, and its bytes given back.
+        Assert.True(taken);
+        Assert.True(flushed);
+        Assert.Equal(0, delivery.PendingBytes);
+        Assert.Contains(this.server.Requests, r => r.Path == "/v1/sessions/" + SessionId(122) + "/events/batch" && r.Body.Contains("huge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PendingBytes_CallsGivenUpSplitMergedOrOrphaned_BackToZeroOnceDone()
+    {
+        // Arrange: session 130's create fails for good (its events are orphaned); 131's batches are merged with 132's
+        // and split at 3 events a request; 133's event batch is refused for good (400).
+        this.server.Respond = request => Task.FromResult(
+            request.Path == "/v1/sessions" && request.Body.Contains(SessionId(130), StringComparison.Ordinal) ? new FakeResponse(400, "{\"message\":\"bad session\"}")
+            : request.Path == "/v1/sessions/" + SessionId(133) + "/events/batch" ? new FakeResponse(400, "{\"message\":\"bad events\"}")
+            : FakeResponse.Ok());
+        var options = FastRetries();
+        options.MaxEventsPerBatch = 3;
+        options.MergeAcrossSessions = false;
+        using var delivery = this.CreateDelivery(options);
+
+        // Act
+        delivery.Submit([StartSession(SessionId(130)), BigBatch(SessionId(130), "o1", 3_000)]);
+        delivery.Submit([StartSession(SessionId(131)), Batch(SessionId(131), "m1", "m2"), Batch(SessionId(131), "m3", "m4", "m5")]);
+        delivery.Submit([StartSession(SessionId(133)), BigBatch(SessionId(133), "r1", 3_000)]);
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert
+        Assert.True(flushed);
+        Assert.Equal(0, delivery.PendingBytes);
+        Assert.Equal(0, delivery.PendingCalls);
+        Assert.Equal(2, this.server.Requests.Count(r => r.Path == "/v1/sessions/" + SessionId(131) + "/events/batch"));
+        Assert.Equal((1L, 1L), delivery.GetLosses()[HoneyHiveDelivery.SessionNotCreatedReason]);
+    }
+
+    [Fact]
     public async Task TrySubmit_PreparedSetRefusedWhileQueueFull_TakenLaterWithTheSameEncodedEvents()
     {
         // Arrange: a full queue (the API holds the first request), and a set prepared while it is full.
@@ -1227,6 +1305,12 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
         new(sessionId, new SessionEventBatchRequest
         {
             Events = [.. eventIds.Select(id => new EventRequest { EventId = id, EventType = EventTypes.Tool, Inputs = [] })],
+        });
+
+    private static SessionEventBatchCall BigBatch(string sessionId, string eventId, int inputChars) =>
+        new(sessionId, new SessionEventBatchRequest
+        {
+            Events = [new EventRequest { EventId = eventId, EventType = EventTypes.Tool, Inputs = new JsonObject { ["text"] = new string('x', inputChars) } }],
         });
 
     private static List<string> EventIds(RecordedRequest request) =>
