@@ -52,7 +52,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     /// <summary>How many remembered created sessions make a session eligible for cross-session batches.</summary>
     internal const int MaxRememberedSessions = 100_000;
 
-    /// <summary>How many other sessions one take looks at for cross-session merging.</summary>
+    /// <summary>How many noted sessions one take looks at for cross-session merging.</summary>
     internal const int MaxMergeScan = 512;
 
     /// <summary>The bytes <c>"session_id":"&lt;uuid&gt;",</c> adds to an event in a cross-session batch.</summary>
@@ -62,6 +62,11 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
     private readonly HoneyHiveDeliveryOptions options;
     private readonly object gate = new();
     private readonly Dictionary<string, SessionQueue> sessions = new(StringComparer.Ordinal);
+
+    // The sessions whose events a cross-session batch may take (created, an event batch at the head, not in flight),
+    // oldest first: the merge looks here instead of through every session, which at saturation are mostly traces
+    // waiting for their session to be created (see NoteMergeableLocked).
+    private readonly LinkedList<(string SessionId, SessionQueue Queue)> mergeable = new();
     private readonly HashSet<Unit> inFlightUnits = [];
     private readonly HashSet<string> createdSessions = new(StringComparer.Ordinal);
     private readonly Queue<string> createdOrder = new();
@@ -460,6 +465,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             }
 
             this.sessions.Clear();
+            this.mergeable.Clear();
             this.queuedCalls = 0;
             foreach (var call in left)
             {
@@ -585,13 +591,39 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         return queue;
     }
 
-    /// <summary>Puts a session on the ready channel unless it is there already or in flight.</summary>
+    /// <summary>Puts a session on the ready channel unless it is there already or in flight, and notes it as one a
+    /// cross-session batch may take from (<see cref="NoteMergeableLocked"/>).</summary>
     private void ScheduleLocked(string sessionId, SessionQueue queue)
     {
+        this.NoteMergeableLocked(sessionId, queue);
         if (!queue.Scheduled && !queue.Busy && queue.Calls.Count > 0)
         {
             queue.Scheduled = true;
             this.ready.Writer.TryWrite(sessionId);
+        }
+    }
+
+    /// <summary>
+    /// Notes a session whose head event batch a cross-session batch may take: created here, not in flight, an event
+    /// batch at the head of its queue. Sessions become so when they are scheduled (after their session was created, or
+    /// when more events come), so <see cref="ScheduleLocked"/> calls this. A session noted once stays noted until a
+    /// merge finds it taken or no longer mergeable, or it is removed.
+    /// </summary>
+    private void NoteMergeableLocked(string sessionId, SessionQueue queue)
+    {
+        if (queue.Mergeable is null && this.options.MergeAcrossSessions && !queue.Busy
+            && queue.Calls.First?.Value.Call is SessionEventBatchCall && this.createdSessions.Contains(sessionId))
+        {
+            queue.Mergeable = this.mergeable.AddLast((sessionId, queue));
+        }
+    }
+
+    private void ForgetMergeableLocked(SessionQueue queue)
+    {
+        if (queue.Mergeable is { } node)
+        {
+            this.mergeable.Remove(node);
+            queue.Mergeable = null;
         }
     }
 
@@ -654,6 +686,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             if (queue.Calls.Count == 0)
             {
                 this.sessions.Remove(sessionId);
+                this.ForgetMergeableLocked(queue);
                 this.SignalIfIdle();
                 return;
             }
@@ -802,6 +835,7 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
                 else if (!queue.Scheduled)
                 {
                     this.sessions.Remove(sessionId);
+                    this.ForgetMergeableLocked(queue);
                 }
             }
 
@@ -920,27 +954,29 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         {
             var taking = new BatchBuilder(this.options);
             this.TakeBatchesLocked(sessionId, queue, taking);
+            this.ForgetMergeableLocked(queue);
             List<string> involved = [sessionId];
             if (this.options.MergeAcrossSessions && taking.HasRoom && this.createdSessions.Contains(sessionId))
             {
                 var scanned = 0;
-                foreach (var (otherId, other) in this.sessions)
+                for (var node = this.mergeable.First; node is not null && taking.HasRoom && ++scanned <= MaxMergeScan;)
                 {
-                    if (!taking.HasRoom || ++scanned > MaxMergeScan)
+                    var next = node.Next;
+                    var (otherId, other) = node.Value;
+                    if (other.Busy || other.Calls.First?.Value.Call is not SessionEventBatchCall || !this.createdSessions.Contains(otherId))
                     {
-                        break;
-                    }
-
-                    if (other.Busy || ReferenceEquals(other, queue) || other.Calls.First?.Value.Call is not SessionEventBatchCall
-                        || !this.createdSessions.Contains(otherId))
-                    {
+                        // No longer mergeable (in flight, or its head is another call): noted again when it is scheduled.
+                        this.ForgetMergeableLocked(other);
+                        node = next;
                         continue;
                     }
 
                     taking.StartCrossSession();
                     this.TakeBatchesLocked(otherId, other, taking);
                     other.Busy = true;
+                    this.ForgetMergeableLocked(other);
                     involved.Add(otherId);
+                    node = next;
                 }
             }
 
@@ -1271,6 +1307,9 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
         public bool Busy { get; set; }
 
         public bool Waited { get; set; }
+
+        /// <summary>Gets or sets the session's entry in the list of mergeable sessions, while it has one.</summary>
+        public LinkedListNode<(string SessionId, SessionQueue Queue)>? Mergeable { get; set; }
     }
 
     /// <summary>Calls prepared by <see cref="Prepare"/>: queued as they are (events encoded), once.</summary>

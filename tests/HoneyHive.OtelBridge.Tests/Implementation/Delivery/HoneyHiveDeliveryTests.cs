@@ -801,6 +801,45 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Submit_EventBatchesWhileHundredsOfSessionCreatesAreInFlight_MergedIntoOneCrossSessionBatch()
+    {
+        // Arrange: ten sessions created; then 520 other sessions' creates held in flight (more than one merge looks
+        // at, MaxMergeScan); then one event batch for each of the ten. At saturation most sessions are such traces
+        // waiting for their session, and a merge that looked through every session found few it could take.
+        const int InFlight = HoneyHiveDelivery.MaxMergeScan + 8;
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            if (request.Path == "/v1/sessions" && request.Body.Contains("\"held\"", StringComparison.Ordinal))
+            {
+                await hold.Task.WaitAsync(Bounded);
+            }
+
+            return FakeResponse.Ok();
+        };
+        using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxConcurrency = InFlight + 10, EventBatchDelay = TimeSpan.Zero });
+        var created = Enumerable.Range(200, 10).Select(SessionId).ToList();
+        delivery.Submit([.. created.Select(StartSession)]);
+        Assert.True(await delivery.FlushAsync(Bounded));
+        delivery.Submit([.. Enumerable.Range(1_000, InFlight).Select(n => new StartSessionCall(new SessionStartRequest { SessionId = SessionId(n), SessionName = "held" }))]);
+        await WaitUntilAsync(() => this.server.Requests.Count == created.Count + InFlight);
+
+        // Act: the ten batches in one submission, so that all are queued before the first is taken.
+        delivery.Submit([.. created.Select((id, i) => Batch(id, "e" + i))]);
+        await WaitUntilAsync(() => this.server.Requests.Any(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)));
+        await Task.Delay(200);
+        var batches = this.server.Requests.Where(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)).ToList();
+        hold.SetResult();
+        var flushed = await delivery.FlushAsync(Bounded);
+
+        // Assert: one cross-session request carried the ten sessions' events.
+        Assert.True(flushed);
+        var batch = Assert.Single(batches);
+        Assert.Equal("/v1/events/batch", batch.Path);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => "e" + i).Order(StringComparer.Ordinal), EventIds(batch).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Submit_BatchOfASessionNotCreatedHere_IsNeverMergedAcrossSessions()
     {
         // Arrange
