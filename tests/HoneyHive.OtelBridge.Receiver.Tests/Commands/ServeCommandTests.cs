@@ -46,7 +46,7 @@ public sealed class ServeCommandTests
         Assert.Equal(64, result.GetValue<int>("--max-concurrent-requests"));
         Assert.Equal(32 * Environment.ProcessorCount, result.GetValue<int>("--max-concurrent-exports"));
         Assert.Equal(0.1, result.GetValue<double>("--event-batch-delay"));
-        Assert.Equal(64, result.GetValue<int>("--max-queued-mib"));
+        Assert.Equal(32, result.GetValue<int>("--max-queued-mib"));
     }
 
     [Theory]
