@@ -223,23 +223,8 @@ public sealed class ServeProcessFaultTests : IDisposable
             using var http = new HttpClient { BaseAddress = serve.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
             // Act 1: send until the receiver refuses (the log is full).
-            List<SpanRecord> refusedTrace;
-            while (true)
-            {
-                Assert.True(accepted.Count < 2_000, "the 64 KiB log never filled");
-                var trace = LocalApiClient.Trace(Children);
-                try
-                {
-                    await client.ExportAsync(trace.ToExportTraceServiceRequest());
-                    accepted.Add(trace);
-                }
-                catch (RpcException ex)
-                {
-                    refusedGrpc = ex.Status;
-                    refusedTrace = trace;
-                    break;
-                }
-            }
+            (var refused, var refusedTrace) = await SendUntilRefusedAsync(client, () => LocalApiClient.Trace(Children), accepted, 2_000, "the 64 KiB log never filled");
+            refusedGrpc = refused.Status;
 
             var body = new ByteArrayContent(refusedTrace.ToExportTraceServiceRequest().ToByteArray());
             body.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
@@ -496,23 +481,7 @@ public sealed class ServeProcessFaultTests : IDisposable
             using var http = new HttpClient { BaseAddress = serve.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
             // Act 1: send until the receiver refuses.
-            List<SpanRecord> refusedTrace;
-            while (true)
-            {
-                Assert.True(accepted.Count < 100, "100 traces of 500 KB taken: the byte bound was not applied");
-                var trace = LocalApiClient.Trace(Children, payload);
-                try
-                {
-                    await client.ExportAsync(trace.ToExportTraceServiceRequest());
-                    accepted.Add(trace);
-                }
-                catch (RpcException ex)
-                {
-                    refused = ex;
-                    refusedTrace = trace;
-                    break;
-                }
-            }
+            (refused, var refusedTrace) = await SendUntilRefusedAsync(client, () => LocalApiClient.Trace(Children, payload), accepted, 100, "100 traces of 500 KB taken: the byte bound was not applied");
 
             metrics = await http.GetStringAsync("/metrics");
 
@@ -538,6 +507,28 @@ public sealed class ServeProcessFaultTests : IDisposable
         this.output.WriteLine(
             $"--max-queued-mib 1, API answering after 2 s, traces of 5 x 100 KB inputs: {accepted.Count - 1} acknowledged, then {refused.StatusCode} "
             + $"with {held:N0} bytes of events held; {refusals} more refusals after the API recovered; stored {accepted.Count} sessions, {accepted.Count * Children} events.");
+    }
+
+    /// <summary>Sends new traces, one export each, until the receiver refuses one; the acknowledged ones go to
+    /// <paramref name="accepted"/>. Fails when <paramref name="most"/> were acknowledged first.</summary>
+    /// <returns>The refusal and the refused trace.</returns>
+    private static async Task<(RpcException Refused, List<SpanRecord> Trace)> SendUntilRefusedAsync(
+        TraceService.TraceServiceClient client, Func<List<SpanRecord>> newTrace, List<List<SpanRecord>> accepted, int most, string neverRefused)
+    {
+        while (true)
+        {
+            Assert.True(accepted.Count < most, neverRefused);
+            var trace = newTrace();
+            try
+            {
+                await client.ExportAsync(trace.ToExportTraceServiceRequest());
+                accepted.Add(trace);
+            }
+            catch (RpcException ex)
+            {
+                return (ex, trace);
+            }
+        }
     }
 
     /// <summary>Sends one export until the receiver acknowledges it (retrying UNAVAILABLE, as OTLP exporters do).</summary>
