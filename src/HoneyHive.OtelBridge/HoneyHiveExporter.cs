@@ -69,6 +69,7 @@ public sealed class HoneyHiveExporter : BaseExporter<Activity>
             this.httpClient,
             new HoneyHiveConnectionSettings(new ConfigurationBuilder().Build()) { ApiKey = options.ApiKey, BaseUrl = options.Endpoint });
         this.deliveryOptions.MaxConcurrency = options.MaxConcurrentRequests;
+        this.deliveryOptions.MaxQueuedBytes = options.MaxQueuedBytes;
         this.intake = new SpanIntake(
             (int)Math.Min(int.MaxValue, (long)IntakeQueueMultiple * options.BatchExportProcessorOptions.MaxQueueSize),
             this.Process);

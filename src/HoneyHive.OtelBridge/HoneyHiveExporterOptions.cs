@@ -3,6 +3,7 @@
 
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Delivery;
@@ -30,6 +31,7 @@ public sealed class HoneyHiveExporterOptions
     internal const string MaxHeldSpansKey = ConfigurationSection + ":" + nameof(MaxHeldSpans);
     internal const string MaxAttributeLengthKey = ConfigurationSection + ":" + nameof(MaxAttributeLength);
     internal const string MaxConcurrentRequestsKey = ConfigurationSection + ":" + nameof(MaxConcurrentRequests);
+    internal const string MaxQueuedBytesKey = ConfigurationSection + ":" + nameof(MaxQueuedBytes);
     internal const string ExportProcessorTypeKey = ConfigurationSection + ":" + nameof(ExportProcessorType);
     internal const string DataDirectoryKey = ConfigurationSection + ":" + nameof(DataDirectory);
 
@@ -59,6 +61,7 @@ public sealed class HoneyHiveExporterOptions
     private int maxHeldSpans = DefaultMaxHeldSpans;
     private int maxAttributeLength = DefaultMaxAttributeLength;
     private int maxConcurrentRequests = HoneyHiveDeliveryOptions.DefaultMaxConcurrency;
+    private long maxQueuedBytes = HoneyHiveDeliveryOptions.DefaultMaxQueuedBytes;
     private Func<HttpClient> httpClientFactory = DefaultHttpClientFactory;
     private BatchExportProcessorOptions<Activity> batchExportProcessorOptions;
 
@@ -110,9 +113,10 @@ public sealed class HoneyHiveExporterOptions
         }
 
         this.DataDirectory = FirstSet(configuration, [DataDirectoryKey]);
-        this.maxHeldSpans = ReadInt(configuration, MaxHeldSpansKey, 1, this.maxHeldSpans);
-        this.maxAttributeLength = ReadInt(configuration, MaxAttributeLengthKey, MinMaxAttributeLength, this.maxAttributeLength);
-        this.maxConcurrentRequests = ReadInt(configuration, MaxConcurrentRequestsKey, 1, this.maxConcurrentRequests);
+        this.maxHeldSpans = ReadInteger(configuration, MaxHeldSpansKey, 1, this.maxHeldSpans);
+        this.maxAttributeLength = ReadInteger(configuration, MaxAttributeLengthKey, MinMaxAttributeLength, this.maxAttributeLength);
+        this.maxConcurrentRequests = ReadInteger(configuration, MaxConcurrentRequestsKey, 1, this.maxConcurrentRequests);
+        this.maxQueuedBytes = ReadInteger(configuration, MaxQueuedBytesKey, 1L, this.maxQueuedBytes);
 
         if (FirstSet(configuration, [ExportProcessorTypeKey]) is { } processorText)
         {
@@ -222,6 +226,23 @@ public sealed class HoneyHiveExporterOptions
     }
 
     /// <summary>
+    /// Gets or sets the most bytes of encoded events the exporter holds for the HoneyHive API, queued or in flight.
+    /// From 80 % of it the exporter's intake keeps its batch until delivery catches up, and once the intake is full too
+    /// <c>Export</c> returns <c>Failure</c> (counted by the SDK), as when delivery is behind by calls. It bounds the exporter's memory whatever the size of the spans' prompts and completions. A trace larger
+    /// than the bound is still taken once nothing else is pending. Default: 32 MiB
+    /// (<c>HoneyHive:MaxQueuedBytes</c>); at least 1.
+    /// </summary>
+    public long MaxQueuedBytes
+    {
+        get => this.maxQueuedBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1L, nameof(value));
+            this.maxQueuedBytes = value;
+        }
+    }
+
+    /// <summary>
     /// Gets or sets a directory for a durable log of the spans the exporter takes, like the OTLP exporter's disk
     /// retry: spans are written there before they are queued, re-sent after a restart or crash, and removed once
     /// delivered. Default: <see langword="null"/>, off (<c>HoneyHive:DataDirectory</c>). Use one directory per
@@ -327,14 +348,15 @@ public sealed class HoneyHiveExporterOptions
         return new HoneyHiveExporterValidationException(message);
     }
 
-    private static int ReadInt(IConfiguration configuration, string key, int min, int fallback)
+    private static T ReadInteger<T>(IConfiguration configuration, string key, T min, T fallback)
+        where T : IBinaryInteger<T>
     {
         if (FirstSet(configuration, [key]) is not { } text)
         {
             return fallback;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
+        return T.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
             ? value
             : throw Invalid(string.Create(CultureInfo.InvariantCulture, $"{key} must be an integer of at least {min}, got '{text}'."));
     }

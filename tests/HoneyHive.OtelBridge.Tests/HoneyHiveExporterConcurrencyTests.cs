@@ -89,6 +89,75 @@ public sealed class HoneyHiveExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(roots.Count, this.server.Requests.Count(r => r.Path == "/v1/sessions"));
     }
 
+    [Fact]
+    public async Task Export_SlowApiWithMaxQueuedBytesHeld_TheNextTraceWaitsUntilTheHeldOneIsDelivered()
+    {
+        // Arrange: every answer waits until the test lets them go; one byte of events is the bound, so the first
+        // trace's event (taken while nothing is pending) holds the exporter's delivery at its bound.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        this.server.Respond = async request =>
+        {
+            await release.Task.WaitAsync(Bounded);
+            return FakeResponse.Ok(request.Path == "/v1/sessions" ? SessionAnswer : "{\"success\":true}");
+        };
+        using var exporter = new HoneyHiveExporter(new HoneyHiveExporterOptions
+        {
+            ApiKey = "test-key",
+            Endpoint = this.server.BaseUrl,
+            MaxQueuedBytes = 1,
+        });
+        using var source = new ActivitySource("queued-bytes-test");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        Activity[] Trace(string name)
+        {
+            var root = source.StartActivity(name, ActivityKind.Server, parentContext: default)!;
+            var child = source.StartActivity("tool " + name)!;
+            child.SetTag("gen_ai.operation.name", "execute_tool");
+            child.Stop();
+            root.Stop();
+            return [child, root];
+        }
+
+        var first = Trace("first-trace");
+        var second = Trace("second-trace");
+
+        // Act
+        Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>(first, first.Length)));
+        await WaitUntilAsync(() => this.server.Requests.Any(r => r.Path == "/v1/sessions" && r.Body.Contains("first-trace", StringComparison.Ordinal)));
+        Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>(second, second.Length)));
+        // A second for the second trace's session create to show up, were it taken (it does within a few ms then).
+        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < until && !this.server.Requests.Any(r => r.Body.Contains("second-trace", StringComparison.Ordinal)))
+        {
+            await Task.Delay(20);
+        }
+
+        var whileHeld = this.server.Requests.Select(r => r.Path + " " + r.Body).ToList();
+        release.SetResult();
+        var flushed = exporter.ForceFlush((int)Bounded.TotalMilliseconds);
+
+        // Assert: nothing of the second trace went out while the first held the bound; then both were delivered.
+        Assert.DoesNotContain(whileHeld, r => r.Contains("second-trace", StringComparison.Ordinal));
+        Assert.True(flushed);
+        Assert.Equal(2, this.server.Requests.Count(r => r.Path == "/v1/sessions"));
+        Assert.Equal(2, this.server.Requests.Count(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Bounded.TotalSeconds * Stopwatch.Frequency);
+        while (!condition())
+        {
+            Assert.True(Stopwatch.GetTimestamp() < deadline, "condition not met within the bounded wait");
+            await Task.Delay(20);
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);

@@ -26,6 +26,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Equal(100_000, options.MaxHeldSpans);
         Assert.Equal(100_000, options.MaxAttributeLength);
         Assert.Equal(16, options.MaxConcurrentRequests);
+        Assert.Equal(32L * 1024 * 1024, options.MaxQueuedBytes);
         Assert.Equal(ExportProcessorType.Batch, options.ExportProcessorType);
         Assert.Same(HoneyHiveExporterOptions.DefaultHttpClientFactory, options.HttpClientFactory);
         Assert.Equal(2048, options.BatchExportProcessorOptions.MaxQueueSize);
@@ -60,6 +61,7 @@ public sealed class HoneyHiveExporterOptionsTests
             ["HoneyHive:MaxHeldSpans"] = "10",
             ["HoneyHive:MaxAttributeLength"] = "1000",
             ["HoneyHive:MaxConcurrentRequests"] = "48",
+            ["HoneyHive:MaxQueuedBytes"] = "8589934592",
             ["HoneyHive:ExportProcessorType"] = "simple",
         });
 
@@ -71,6 +73,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Equal(10, options.MaxHeldSpans);
         Assert.Equal(1000, options.MaxAttributeLength);
         Assert.Equal(48, options.MaxConcurrentRequests);
+        Assert.Equal(8L * 1024 * 1024 * 1024, options.MaxQueuedBytes);
         Assert.Equal(ExportProcessorType.Simple, options.ExportProcessorType);
     }
 
@@ -109,6 +112,8 @@ public sealed class HoneyHiveExporterOptionsTests
     [InlineData("HoneyHive:MaxHeldSpans", "0")]
     [InlineData("HoneyHive:MaxAttributeLength", "10")]
     [InlineData("HoneyHive:MaxConcurrentRequests", "0")]
+    [InlineData("HoneyHive:MaxQueuedBytes", "0")]
+    [InlineData("HoneyHive:MaxQueuedBytes", "1.5")]
     [InlineData("HoneyHive:ExportProcessorType", "Eventually")]
     public void Constructor_InvalidConfigurationValue_ThrowsValidationExceptionNamingTheKey(string key, string value)
     {
@@ -145,6 +150,7 @@ public sealed class HoneyHiveExporterOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxHeldSpans = 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxAttributeLength = 63);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxConcurrentRequests = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxQueuedBytes = 0);
         Assert.Throws<ArgumentException>(() => options.Endpoint = new Uri("file:///tmp/x"));
         options.RootWait = Timeout.InfiniteTimeSpan;
         Assert.Equal(Timeout.InfiniteTimeSpan, options.RootWait);
