@@ -228,8 +228,9 @@ public sealed class HoneyHiveExporterOptions
     /// <summary>
     /// Gets or sets the most bytes of encoded events the exporter holds for the HoneyHive API, queued or in flight.
     /// From 80 % of it the exporter's intake keeps its batch until delivery catches up, and once the intake is full too
-    /// <c>Export</c> returns <c>Failure</c> (counted by the SDK), as when delivery is behind by calls. It bounds the exporter's memory whatever the size of the spans' prompts and completions. A trace larger
-    /// than the bound is still taken once nothing else is pending. Default: 32 MiB
+    /// <c>Export</c> returns <c>Failure</c> (counted by the SDK), as when delivery is behind by calls. It bounds the
+    /// exporter's memory whatever the size of the spans' prompts and completions. A trace is taken whole while less
+    /// than the bound is held, so one larger than the bound is still taken. Default: 32 MiB
     /// (<c>HoneyHive:MaxQueuedBytes</c>); at least 1.
     /// </summary>
     public long MaxQueuedBytes

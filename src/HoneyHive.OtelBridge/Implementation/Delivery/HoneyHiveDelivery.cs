@@ -342,10 +342,12 @@ internal sealed class HoneyHiveDelivery : IApiCallSink, IDisposable
             queued = this.queuedCalls;
             pending = this.pendingBytes;
 
-            // By bytes, a set is taken while nothing is pending whatever its size: a trace larger than the bound
-            // waits for the queue to empty instead of being refused for good.
+            // By bytes, a set is taken whole while less than the bound is pending: its events are encoded already (a
+            // caller that is refused holds them while it waits), so refusing a set that would pass the bound would
+            // only make an export that was taken wait; new exports are refused from a share of the bound before it
+            // (BridgePipeline.IsSaturated). A trace larger than the bound is taken when the queue is below it.
             if (!this.disposed && this.queuedCalls + calls.Length <= this.options.MaxQueuedCalls
-                && (this.pendingBytes == 0 || this.pendingBytes + setBytes <= this.options.MaxQueuedBytes))
+                && this.pendingBytes < this.options.MaxQueuedBytes)
             {
                 own.Done = true;
                 taken = true;

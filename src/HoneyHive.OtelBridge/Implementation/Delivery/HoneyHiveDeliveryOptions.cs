@@ -51,9 +51,9 @@ internal sealed class HoneyHiveDeliveryOptions
 
     /// <summary>
     /// Gets or sets how many bytes of encoded events (the arrays that hold each event's JSON) may be queued or in
-    /// flight before <c>Submit</c> refuses more (default 32 MiB). A set of calls is taken while nothing is pending
-    /// even when it is larger, so one large trace is never refused for good. Calls other than event batches count
-    /// against <see cref="MaxQueuedCalls"/> only.
+    /// flight before <c>Submit</c> refuses more (default 32 MiB). A set of calls is taken whole while less than this
+    /// is pending, so the sets taken at that moment may pass it by their own size, and a trace larger than the bound
+    /// is never refused for good. Calls other than event batches count against <see cref="MaxQueuedCalls"/> only.
     /// </summary>
     public long MaxQueuedBytes { get; set; } = DefaultMaxQueuedBytes;
 

@@ -950,36 +950,40 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TrySubmit_EventBytesOverMaxQueuedBytes_RefusedUntilTheQueuedOnesAreDeliveredThenTaken()
+    public async Task TrySubmit_EventBytesAtMaxQueuedBytes_RefusedUntilTheQueuedOnesAreDeliveredThenTaken()
     {
-        // Arrange: room for one 10 KB event's array (16 KB rented), not two; the API holds its answers.
+        // Arrange: a bound of 20,000 bytes; each set holds one 10 KB event (a 16 KB rented array); the API holds its
+        // answers. The first set leaves the queue below the bound, so the second is taken whole and passes it.
         var gate = this.HoldAnswers();
         using var delivery = this.CreateDelivery(new HoneyHiveDeliveryOptions { MaxQueuedBytes = 20_000 });
-        var first = BigBatch(SessionId(120), "b1", 10_000);
-        var second = BigBatch(SessionId(121), "b2", 10_000);
 
         // Act
-        var firstTaken = delivery.TrySubmit([StartSession(SessionId(120)), first]);
-        var heldBytes = delivery.PendingBytes;
-        var refused = delivery.TrySubmit([StartSession(SessionId(121)), second]);
-        var thrown = Assert.Throws<InvalidOperationException>(() => delivery.Submit([StartSession(SessionId(121)), BigBatch(SessionId(121), "b2", 10_000)]));
+        var firstTaken = delivery.TrySubmit([StartSession(SessionId(120)), BigBatch(SessionId(120), "b1", 10_000)]);
+        var afterFirst = delivery.PendingBytes;
+        var secondTaken = delivery.TrySubmit([StartSession(SessionId(121)), BigBatch(SessionId(121), "b2", 10_000)]);
+        var afterSecond = delivery.PendingBytes;
+        var refused = delivery.TrySubmit([StartSession(SessionId(122)), BigBatch(SessionId(122), "b3", 10_000)]);
+        var thrown = Assert.Throws<InvalidOperationException>(() => delivery.Submit([StartSession(SessionId(122)), BigBatch(SessionId(122), "b3", 10_000)]));
         gate.SetResult();
         var flushed = await delivery.FlushAsync(Bounded);
         var drainedBytes = delivery.PendingBytes;
-        var secondTaken = delivery.TrySubmit([StartSession(SessionId(121)), BigBatch(SessionId(121), "b2", 10_000)]);
+        var thirdTaken = delivery.TrySubmit([StartSession(SessionId(122)), BigBatch(SessionId(122), "b3", 10_000)]);
         var flushedAgain = await delivery.FlushAsync(Bounded);
 
-        // Assert: counts for MaxQueuedCalls left room; the bytes did not. Nothing of the refused set was sent.
+        // Assert: MaxQueuedCalls left room; the bytes did not, once the bound was reached. Nothing of the refused set
+        // was sent until it was taken.
         Assert.True(firstTaken);
-        Assert.InRange(heldBytes, 10_000, 20_000);
+        Assert.InRange(afterFirst, 10_000, 19_999);
+        Assert.True(secondTaken);
+        Assert.True(afterSecond >= 20_000, $"{afterSecond} bytes pending after the second set");
         Assert.False(refused);
         Assert.Contains("20000 bytes of events", thrown.Message, StringComparison.Ordinal);
         Assert.True(flushed);
         Assert.Equal(0, drainedBytes);
-        Assert.True(secondTaken);
+        Assert.True(thirdTaken);
         Assert.True(flushedAgain);
         Assert.Equal(0, delivery.PendingBytes);
-        Assert.Equal(["b1", "b2"], this.server.Requests.Where(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)).SelectMany(EventIds));
+        Assert.Equal(["b1", "b2", "b3"], this.server.Requests.Where(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)).SelectMany(EventIds).Order(StringComparer.Ordinal));
     }
 
     [Fact]
