@@ -59,12 +59,7 @@ public sealed class HoneyHiveExporterConcurrencyTests : IAsyncLifetime
             MaxConcurrentRequests = limit,
         });
         using var source = new ActivitySource("concurrency-test");
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == source.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordAll(source);
         var roots = new List<Activity>();
         for (var i = 0; i < limit + 4; i++)
         {
@@ -107,12 +102,7 @@ public sealed class HoneyHiveExporterConcurrencyTests : IAsyncLifetime
             MaxQueuedBytes = 1,
         });
         using var source = new ActivitySource("queued-bytes-test");
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == source.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordAll(source);
         Activity[] Trace(string name)
         {
             var root = source.StartActivity(name, ActivityKind.Server, parentContext: default)!;
@@ -128,14 +118,10 @@ public sealed class HoneyHiveExporterConcurrencyTests : IAsyncLifetime
 
         // Act
         Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>(first, first.Length)));
-        await WaitUntilAsync(() => this.server.Requests.Any(r => r.Path == "/v1/sessions" && r.Body.Contains("first-trace", StringComparison.Ordinal)));
+        await Poll.UntilOrFailAsync(() => this.server.Requests.Any(r => r.Path == "/v1/sessions" && r.Body.Contains("first-trace", StringComparison.Ordinal)), Bounded);
         Assert.Equal(ExportResult.Success, exporter.Export(new Batch<Activity>(second, second.Length)));
         // A second for the second trace's session create to show up, were it taken (it does within a few ms then).
-        var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
-        while (Stopwatch.GetTimestamp() < until && !this.server.Requests.Any(r => r.Body.Contains("second-trace", StringComparison.Ordinal)))
-        {
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => this.server.Requests.Any(r => r.Body.Contains("second-trace", StringComparison.Ordinal)), TimeSpan.FromSeconds(1));
 
         var whileHeld = this.server.Requests.Select(r => r.Path + " " + r.Body).ToList();
         release.SetResult();
@@ -148,14 +134,16 @@ public sealed class HoneyHiveExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(2, this.server.Requests.Count(r => r.Path.EndsWith("/events/batch", StringComparison.Ordinal)));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Records every activity of <paramref name="source"/> until the returned listener is disposed.</summary>
+    private static ActivityListener RecordAll(ActivitySource source)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bounded.TotalSeconds * Stopwatch.Frequency);
-        while (!condition())
+        var listener = new ActivityListener
         {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, "condition not met within the bounded wait");
-            await Task.Delay(20);
-        }
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -1359,15 +1359,7 @@ public sealed class HoneyHiveDeliveryTests : IAsyncLifetime
     private static List<string> EventIds(RecordedRequest request) =>
         [.. JsonNode.Parse(request.Body)!["events"]!.AsArray().Select(e => (string)e!["event_id"]!)];
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Bounded.TotalSeconds * Stopwatch.Frequency);
-        while (!condition())
-        {
-            Assert.True(Stopwatch.GetTimestamp() < deadline, "condition not met within the bounded wait");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Poll.UntilOrFailAsync(condition, Bounded);
 
     private static void InterlockedMax(ref int target, int value)
     {
