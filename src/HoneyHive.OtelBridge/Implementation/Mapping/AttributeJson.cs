@@ -150,15 +150,26 @@ internal sealed class AttributeJson
     /// <param name="key">The attribute key (recorded when a string is truncated).</param>
     /// <param name="value">The value.</param>
     /// <returns>The value; JSON <c>null</c> for an empty value.</returns>
-    public FieldValue ToField(TruncationKey key, object? value) => value switch
+    public FieldValue ToField(TruncationKey key, object? value)
     {
-        string s => this.Truncate(key, s),
-        bool b => b,
-        long l => l,
-        int i => (long)i,
-        double d when double.IsFinite(d) => d,
-        _ => this.ToJson(key, value),
-    };
+        // Statements, not one switch expression: JsonNode converts implicitly from string, bool, long and double, so
+        // it was the arms' common type, and every value was made into a node before it became a FieldValue.
+        switch (value)
+        {
+            case string s:
+                return this.Truncate(key, s);
+            case bool b:
+                return b;
+            case long l:
+                return l;
+            case int i:
+                return (long)i;
+            case double d when double.IsFinite(d):
+                return d;
+            default:
+                return this.ToJson(key, value);
+        }
+    }
 
     /// <summary>
     /// Converts a value that may hold JSON text (messages, tool arguments): a string that parses

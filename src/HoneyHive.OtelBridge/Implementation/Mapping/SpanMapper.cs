@@ -356,7 +356,7 @@ internal static class SpanMapper
             b.Config["provider"] = system.Copy();
         }
 
-        if (reader.TakeJson("llm.model_name") is { } modelName)
+        if (reader.TakeField("llm.model_name") is { IsNull: false } modelName)
         {
             b.Metadata.TryAdd("model_name", modelName);
         }
