@@ -8,6 +8,7 @@ using HoneyHive.OtelBridge.Receiver.Metrics;
 using HoneyHive.OtelBridge.Receiver.Otlp;
 using HoneyHive.OtelBridge.Receiver.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +91,8 @@ internal sealed class OtlpReceiverHost : IAsyncDisposable
                 httpListen = listen;
             });
         });
+        // After UseKestrelCore, so that its transport reads into 64 KiB blocks instead of 4 KiB ones (the factory's remarks).
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.Services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
         builder.Services.AddLogging();
         builder.Services.AddRouting();
