@@ -5,7 +5,9 @@ using System.Globalization;
 using System.Net;
 using Grpc.Core;
 using HoneyHive.OtelBridge.Implementation.Otlp.Proto.Collector.Trace.V1;
+using HoneyHive.OtelBridge.Receiver.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +17,8 @@ namespace HoneyHive.OtelBridge.LoadRun.Targets;
 
 /// <summary>
 /// The baseline target (<c>--null-receiver</c>, run as its own process): an OTLP/gRPC server on the same stack as the
-/// bridge's receiver (Kestrel h2c, Grpc.AspNetCore, the generated <c>TraceService</c> and protobuf decoding of the whole
-/// request) that acknowledges every export and counts its spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same
+/// bridge's receiver (Kestrel h2c reading into the same 64 KiB blocks, Grpc.AspNetCore, the generated
+/// <c>TraceService</c> and protobuf decoding of the whole request) that acknowledges every export and counts its spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same
 /// port) answers the count so far, for the exporters phase (spans exported against spans made). With a sink
 /// (<c>--endpoint URL</c>) it is the floor receiver: it also sends the requests the mapping contract needs for those
 /// spans to the sink (<see cref="ContractFloorSender"/>), and nothing else: no mapping, no encoding, no assembly, no
@@ -47,6 +49,8 @@ internal static class NullReceiver
                 listen = l;
             });
         });
+        // The receive buffers of serve's Kestrel (64 KiB blocks, not 4 KiB): a transport setting, not bridge work.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = null);
         using var floor = floorSink is null ? null : new ContractFloorSender(floorSink);
