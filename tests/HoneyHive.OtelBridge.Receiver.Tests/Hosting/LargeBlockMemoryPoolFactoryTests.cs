@@ -3,6 +3,7 @@
 
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using HoneyHive.OtelBridge.Receiver.Hosting;
 using HoneyHive.OtelBridge.Receiver.Tests.Otlp;
 using Microsoft.AspNetCore.Builder;
@@ -45,23 +46,52 @@ public sealed class LargeBlockMemoryPoolFactoryTests
     }
 
     [Fact]
-    public void Dispose_Twice_GivenBackOnce()
+    public void Rent_AfterABlockWasGivenBack_TheSameBlockAgain()
     {
         // Arrange
         using var pool = new LargeBlockMemoryPoolFactory().Create();
+        var block = pool.Rent();
+        var array = ArrayOf(block);
+
+        // Act
+        block.Dispose();
+        using var again = pool.Rent();
+
+        // Assert: kept and handed out again, not left to the GC.
+        Assert.Same(array, ArrayOf(again));
+    }
+
+    [Fact]
+    public void Dispose_Twice_GivenBackOnce()
+    {
+        // Arrange
+        using var pool = (LargeBlockMemoryPoolFactory.LargeBlockMemoryPool)new LargeBlockMemoryPoolFactory().Create();
         var block = pool.Rent();
 
         // Act
         block.Dispose();
         block.Dispose();
-        var first = ArrayPool<byte>.Shared.Rent(LargeBlockMemoryPoolFactory.BlockSize);
-        var second = ArrayPool<byte>.Shared.Rent(LargeBlockMemoryPoolFactory.BlockSize);
+        using var first = pool.Rent();
+        using var second = pool.Rent();
 
-        // Assert: given back twice, the array would go to both renters.
-        Assert.NotSame(first, second);
+        // Assert: given back twice, the block would go to both renters.
+        Assert.NotSame(ArrayOf(first), ArrayOf(second));
+        Assert.Equal(0, pool.FreeCount);
         Assert.Throws<ObjectDisposedException>(() => block.Memory);
-        ArrayPool<byte>.Shared.Return(first);
-        ArrayPool<byte>.Shared.Return(second);
+    }
+
+    [Fact]
+    public void Dispose_MoreThanTheBound_KeepsTheBound()
+    {
+        // Arrange
+        using var pool = (LargeBlockMemoryPoolFactory.LargeBlockMemoryPool)new LargeBlockMemoryPoolFactory().Create();
+        var blocks = Enumerable.Range(0, LargeBlockMemoryPoolFactory.MaxFreeBlocks + 10).Select(_ => pool.Rent()).ToList();
+
+        // Act
+        blocks.ForEach(block => block.Dispose());
+
+        // Assert: the overload's peak is not kept for good.
+        Assert.Equal(LargeBlockMemoryPoolFactory.MaxFreeBlocks, pool.FreeCount);
     }
 
     [Fact]
@@ -85,4 +115,7 @@ public sealed class LargeBlockMemoryPoolFactoryTests
             await app.StopAsync();
         }
     }
+
+    private static byte[] ArrayOf(IMemoryOwner<byte> block) =>
+        MemoryMarshal.TryGetArray<byte>(block.Memory, out var segment) ? segment.Array! : throw new InvalidOperationException("not an array");
 }
