@@ -18,8 +18,9 @@ namespace HoneyHive.OtelBridge.LoadRun.Targets;
 /// <summary>
 /// The baseline target (<c>--null-receiver</c>, run as its own process): an OTLP/gRPC server on the same stack as the
 /// bridge's receiver (Kestrel h2c reading into the same 64 KiB blocks, Grpc.AspNetCore, the generated
-/// <c>TraceService</c> and protobuf decoding of the whole request) that acknowledges every export and counts its spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same
-/// port) answers the count so far, for the exporters phase (spans exported against spans made). With a sink
+/// <c>TraceService</c> and protobuf decoding of the whole request) that acknowledges every export and counts its
+/// spans, nothing else. <c>GET /spans</c> (HTTP/2, on the same port) answers the count so far, for the exporters phase
+/// (spans exported against spans made). With a sink
 /// (<c>--endpoint URL</c>) it is the floor receiver: it also sends the requests the mapping contract needs for those
 /// spans to the sink (<see cref="ContractFloorSender"/>), and nothing else: no mapping, no encoding, no assembly, no
 /// durable log. What it sustains bounds what any bridge that keeps the contract can sustain on the same machine.
