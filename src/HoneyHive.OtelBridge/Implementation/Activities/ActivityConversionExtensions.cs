@@ -192,12 +192,14 @@ internal static class ActivityConversionExtensions
         return result;
     }
 
+    /// <remarks>
+    /// A value already of a record type is returned as it is: an arm such as <c>long l =&gt; l</c> would box the number
+    /// again (the expression's type is <see cref="object"/>), 24 bytes for every numeric or boolean tag.
+    /// </remarks>
     private static object? ToScalar(object? value) => value switch
     {
         null => null,
-        string s => s,
-        bool b => b,
-        long l => l,
+        string or bool or long or double => value,
         int i => (long)i,
         short s => (long)s,
         sbyte sb => (long)sb,
@@ -205,7 +207,6 @@ internal static class ActivityConversionExtensions
         uint ui => (long)ui,
         ushort us => (long)us,
         ulong ul when ul <= long.MaxValue => (long)ul,
-        double d => d,
         float f => (double)f,
         decimal m => (double)m,
         char c => c.ToString(),

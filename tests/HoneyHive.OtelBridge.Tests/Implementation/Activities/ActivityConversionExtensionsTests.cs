@@ -137,6 +137,27 @@ public sealed class ActivityConversionExtensionsTests
         SpanRecordAssert.AttributesEqual(expected, record.Attributes, "Attributes");
     }
 
+    [Theory]
+    [InlineData("s")]
+    [InlineData(true)]
+    [InlineData(512L)]
+    [InlineData(0.2)]
+    public void ToAttributeValue_ValueOfARecordType_IsTakenAsItIsNotBoxedAgain(object tagValue)
+    {
+        // Arrange: an activity's numeric and boolean tags are boxed already; each was boxed once more when converted
+        // (24 bytes a tag: the switch expression's arms were typed, its result object).
+        _ = ActivityConversionExtensions.ToAttributeValue(tagValue);
+
+        // Act
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var converted = ActivityConversionExtensions.ToAttributeValue(tagValue);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        Assert.Same(tagValue, converted);
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void ToSpanRecord_EventsAndLinks_AreConverted()
     {
