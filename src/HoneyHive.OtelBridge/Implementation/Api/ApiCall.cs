@@ -85,8 +85,7 @@ internal sealed class StartSessionCall(SessionStartRequest request) : ApiCall
 
     public override string SessionId => this.Request.SessionId ?? string.Empty;
 
-    public override void WriteBody(Utf8JsonWriter writer) =>
-        JsonSerializer.Serialize(writer, this.Request, HoneyHiveJsonContext.Api.SessionStartRequest);
+    public override void WriteBody(Utf8JsonWriter writer) => SessionJsonWriter.Write(writer, this.Request);
 }
 
 /// <summary><c>POST /v1/sessions/{session_id}/events/batch</c>.</summary>

@@ -63,7 +63,7 @@ internal sealed class EventBatchCall(EventBatchRequest request) : ApiCall
         if (this.Request.SessionProperties is { } properties)
         {
             writer.WritePropertyName("session_properties"u8);
-            JsonSerializer.Serialize(writer, properties, HoneyHiveJsonContext.Api.SessionStartRequest);
+            SessionJsonWriter.Write(writer, properties);
         }
 
         writer.WriteEndObject();

@@ -24,27 +24,27 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 internal static class EventJsonWriter
 {
     private static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event_type");
-    private static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
+    internal static readonly JsonEncodedText Inputs = JsonEncodedText.Encode("inputs");
     private static readonly JsonEncodedText EventId = JsonEncodedText.Encode("event_id");
-    private static readonly JsonEncodedText SessionId = JsonEncodedText.Encode("session_id");
+    internal static readonly JsonEncodedText SessionId = JsonEncodedText.Encode("session_id");
     private static readonly JsonEncodedText ParentId = JsonEncodedText.Encode("parent_id");
-    private static readonly JsonEncodedText ChildrenIds = JsonEncodedText.Encode("children_ids");
-    private static readonly JsonEncodedText EventName = JsonEncodedText.Encode("event_name");
-    private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText Config = JsonEncodedText.Encode("config");
-    private static readonly JsonEncodedText Outputs = JsonEncodedText.Encode("outputs");
+    internal static readonly JsonEncodedText ChildrenIds = JsonEncodedText.Encode("children_ids");
+    internal static readonly JsonEncodedText EventName = JsonEncodedText.Encode("event_name");
+    internal static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    internal static readonly JsonEncodedText Config = JsonEncodedText.Encode("config");
+    internal static readonly JsonEncodedText Outputs = JsonEncodedText.Encode("outputs");
     private static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
-    private static readonly JsonEncodedText StartTime = JsonEncodedText.Encode("start_time");
-    private static readonly JsonEncodedText EndTime = JsonEncodedText.Encode("end_time");
-    private static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
-    private static readonly JsonEncodedText Metadata = JsonEncodedText.Encode("metadata");
+    internal static readonly JsonEncodedText StartTime = JsonEncodedText.Encode("start_time");
+    internal static readonly JsonEncodedText EndTime = JsonEncodedText.Encode("end_time");
+    internal static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
+    internal static readonly JsonEncodedText Metadata = JsonEncodedText.Encode("metadata");
     private static readonly JsonEncodedText Metrics = JsonEncodedText.Encode("metrics");
     private static readonly JsonEncodedText Feedback = JsonEncodedText.Encode("feedback");
-    private static readonly JsonEncodedText UserProperties = JsonEncodedText.Encode("user_properties");
+    internal static readonly JsonEncodedText UserProperties = JsonEncodedText.Encode("user_properties");
     private static readonly JsonEncodedText ProjectId = JsonEncodedText.Encode("project_id");
 
     /// <summary>Gets the options the serializer hands to a node's <c>WriteTo</c>.</summary>
-    private static JsonSerializerOptions SerializerOptions => HoneyHiveJsonContext.Api.Options;
+    internal static JsonSerializerOptions SerializerOptions => HoneyHiveJsonContext.Api.Options;
 
     /// <summary>Writes the event (a whole JSON object).</summary>
     /// <param name="writer">The writer.</param>
@@ -93,23 +93,7 @@ internal static class EventJsonWriter
         var afterSession = writer.BytesCommitted + writer.BytesPending;
         sessionEnd = afterSession;
         WriteString(writer, ParentId, request.ParentId);
-        if (request.ChildrenIds is { } children)
-        {
-            writer.WriteStartArray(ChildrenIds);
-            foreach (var child in children)
-            {
-                if (child is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    writer.WriteStringValue(child);
-                }
-            }
-
-            writer.WriteEndArray();
-        }
+        WriteChildrenIds(writer, request.ChildrenIds);
 
         WriteString(writer, EventName, request.EventName);
         WriteString(writer, Source, request.Source);
@@ -141,7 +125,32 @@ internal static class EventJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    /// <summary>Writes <c>children_ids</c> unless it is null (a null item as JSON <c>null</c>).</summary>
+    internal static void WriteChildrenIds(Utf8JsonWriter writer, List<string>? children)
+    {
+        if (children is null)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(ChildrenIds);
+        foreach (var child in children)
+        {
+            if (child is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStringValue(child);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes a string property unless it is null (the serializer's <c>WhenWritingNull</c>).</summary>
+    internal static void WriteString(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {
@@ -149,7 +158,8 @@ internal static class EventJsonWriter
         }
     }
 
-    private static void WriteObjectProperty(Utf8JsonWriter writer, JsonEncodedText name, FieldObject? value)
+    /// <summary>Writes an object property unless it is null, as the serializer writes its <see cref="JsonObject"/>.</summary>
+    internal static void WriteObjectProperty(Utf8JsonWriter writer, JsonEncodedText name, FieldObject? value)
     {
         if (value is not null)
         {

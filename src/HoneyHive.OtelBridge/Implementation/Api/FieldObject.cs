@@ -66,6 +66,48 @@ internal sealed class FieldObject
         }
     }
 
+    /// <summary>
+    /// Sets properties, as <c>Object[key] = value</c> would for each in turn (a present key keeps its place and takes
+    /// the new value, another is added at the end), without making the object when it was not made: one new array for
+    /// all of them.
+    /// </summary>
+    /// <param name="values">The properties to set, in order.</param>
+    public void Set(ReadOnlySpan<KeyValuePair<string, FieldValue>> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        if (this.value is { } made)
+        {
+            foreach (var (key, property) in values)
+            {
+                made[key] = property.ToNode();
+            }
+
+            return;
+        }
+
+        var properties = this.properties!;
+        var result = new KeyValuePair<string, FieldValue>[properties.Length + values.Length];
+        properties.CopyTo(result, 0);
+        var count = properties.Length;
+        foreach (var pair in values)
+        {
+            var at = 0;
+            while (at < count && !string.Equals(result[at].Key, pair.Key, StringComparison.Ordinal))
+            {
+                at++;
+            }
+
+            result[at] = pair;
+            count = Math.Max(count, at + 1);
+        }
+
+        this.properties = count == result.Length ? result : result[..count];
+    }
+
     /// <summary>Wraps an object, or <see langword="null"/>.</summary>
     /// <param name="value">The object.</param>
     /// <returns>The field, or <see langword="null"/>.</returns>

@@ -8,9 +8,11 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 
 /// <summary>
 /// The value of one property of an event's object field (<c>metadata</c>, <c>config</c>...): a string, a whole number,
-/// a double or a boolean held as it is, or a <see cref="JsonNode"/> (or JSON <c>null</c>). A primitive becomes a
-/// <see cref="JsonValue"/> only when someone asks for a node (<see cref="ToNode"/>); <see cref="WriteTo"/> writes the
-/// bytes that node's <c>WriteTo</c> would write, without making it.
+/// a double or a boolean held as it is, an object held as a <see cref="FieldObject"/> (a session's
+/// <c>metadata.resource</c>), or a <see cref="JsonNode"/> (or JSON <c>null</c>). A primitive becomes a
+/// <see cref="JsonValue"/>, and a field object its <see cref="JsonObject"/>, only when someone asks for a node
+/// (<see cref="ToNode"/>); <see cref="WriteTo"/> writes the bytes that node's <c>WriteTo</c> would write, without
+/// making it.
 /// </summary>
 /// <remarks>
 /// A span's <c>metadata</c> is mostly strings and numbers copied from its attributes: as nodes, each one was a
@@ -40,11 +42,16 @@ internal readonly struct FieldValue
 
     /// <summary>Gets a value indicating whether <see cref="ToNode"/> is a <see cref="JsonValue"/> (a string, number or
     /// boolean; not an object, an array or JSON <c>null</c>).</summary>
-    public bool IsValue => this.reference is not (null or JsonObject or JsonArray);
+    public bool IsValue => this.reference is not (null or JsonObject or JsonArray or FieldObject);
 
     public static implicit operator FieldValue(JsonNode? node) => new(node, 0);
 
     public static implicit operator FieldValue(string? value) => new(value, 0);
+
+    /// <summary>An object field as a property's value (JSON <c>null</c> for <see langword="null"/>); the field is this
+    /// value's from now on.</summary>
+    /// <param name="value">The field.</param>
+    public static implicit operator FieldValue(FieldObject? value) => new(value, 0);
 
     public static implicit operator FieldValue(long value) => new(Int64Kind, value);
 
@@ -55,8 +62,8 @@ internal readonly struct FieldValue
     /// <param name="value">The double.</param>
     public static implicit operator FieldValue(double value) => new(DoubleKind, BitConverter.DoubleToInt64Bits(value));
 
-    /// <summary>The node this value stands for: the node itself, or a new <see cref="JsonValue"/> of the primitive (the
-    /// one <c>JsonValue.Create</c> makes for its type).</summary>
+    /// <summary>The node this value stands for: the node itself, a new <see cref="JsonValue"/> of the primitive (the
+    /// one <c>JsonValue.Create</c> makes for its type), or a field object's <see cref="FieldObject.Object"/>.</summary>
     /// <returns>The node, or <see langword="null"/> for JSON <c>null</c>.</returns>
     public JsonNode? ToNode()
     {
@@ -81,13 +88,23 @@ internal readonly struct FieldValue
             return JsonValue.Create(this.bits != 0);
         }
 
+        if (kind is FieldObject field)
+        {
+            return field.Object;
+        }
+
         return (JsonNode?)kind;
     }
 
-    /// <summary>The same value for another property: a node is copied (a node has one parent), the rest is shared as it
-    /// is.</summary>
+    /// <summary>The same value for another property: a node is copied (a node has one parent), a field object as a copy
+    /// of its node, the rest is shared as it is.</summary>
     /// <returns>The value.</returns>
-    public FieldValue Copy() => this.reference is JsonNode node ? node.DeepClone() : this;
+    public FieldValue Copy() => this.reference switch
+    {
+        JsonNode node => node.DeepClone(),
+        FieldObject field => field.Object.DeepClone(),
+        _ => this,
+    };
 
     /// <summary>What <c>ToNode() is JsonValue v &amp;&amp; v.TryGetValue&lt;long&gt;(out value)</c> gives, without
     /// making the node of a primitive: a whole number held as such (a double is not one).</summary>
@@ -135,6 +152,10 @@ internal readonly struct FieldValue
         else if (kind is JsonNode node)
         {
             node.WriteTo(writer, options);
+        }
+        else if (kind is FieldObject field)
+        {
+            field.WriteTo(writer, options);
         }
         else
         {

@@ -10,6 +10,11 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// The body of <c>POST /v1/sessions</c> (<c>StartSessionRequest</c>, a bare session object):
 /// exactly the 13 fields of the <c>sessions create</c> command. The API rejects any other field.
 /// </summary>
+/// <remarks>
+/// Its object fields are held as <see cref="FieldObject"/>s, as an event's are: a mapped root span's <c>metadata</c>
+/// is written from the mapper's properties (<see cref="SessionJsonWriter"/>) unless someone asks for its
+/// <see cref="JsonObject"/>.
+/// </remarks>
 internal sealed class SessionStartRequest
 {
     [JsonPropertyName("session_id")]
@@ -37,20 +42,60 @@ internal sealed class SessionStartRequest
     public double? Duration { get; set; }
 
     [JsonPropertyName("config")]
-    public JsonObject? Config { get; set; }
+    public JsonObject? Config
+    {
+        get => this.ConfigField?.Object;
+        set => this.ConfigField = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("inputs")]
-    public JsonObject? Inputs { get; set; }
+    public JsonObject? Inputs
+    {
+        get => this.InputsField?.Object;
+        set => this.InputsField = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("outputs")]
-    public JsonObject? Outputs { get; set; }
+    public JsonObject? Outputs
+    {
+        get => this.OutputsField?.Object;
+        set => this.OutputsField = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("metadata")]
-    public JsonObject? Metadata { get; set; }
+    public JsonObject? Metadata
+    {
+        get => this.MetadataField?.Object;
+        set => this.MetadataField = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("user_properties")]
-    public JsonObject? UserProperties { get; set; }
+    public JsonObject? UserProperties
+    {
+        get => this.UserPropertiesField?.Object;
+        set => this.UserPropertiesField = FieldObject.Of(value);
+    }
 
     [JsonPropertyName("children_ids")]
     public List<string>? ChildrenIds { get; set; }
+
+    /// <summary>Gets or sets <see cref="Config"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? ConfigField { get; set; }
+
+    /// <summary>Gets or sets <see cref="Inputs"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? InputsField { get; set; }
+
+    /// <summary>Gets or sets <see cref="Outputs"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? OutputsField { get; set; }
+
+    /// <summary>Gets or sets <see cref="Metadata"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? MetadataField { get; set; }
+
+    /// <summary>Gets or sets <see cref="UserProperties"/> as the field it is held in, or <see langword="null"/>.</summary>
+    [JsonIgnore]
+    internal FieldObject? UserPropertiesField { get; set; }
 }

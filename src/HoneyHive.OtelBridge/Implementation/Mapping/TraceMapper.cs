@@ -13,6 +13,10 @@ namespace HoneyHive.OtelBridge.Implementation.Mapping;
 /// </summary>
 internal static class TraceMapper
 {
+    /// <summary>The thread's list for a resource's properties, reused trace after trace.</summary>
+    [ThreadStatic]
+    private static JsonFields? spareFields;
+
     /// <summary>Maps a plan to calls.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="options">The mapping options.</param>
@@ -70,24 +74,31 @@ internal static class TraceMapper
     /// <returns>The request.</returns>
     public static SessionStartRequest RootSession(SpanRecord root, string sessionId, MappingOptions options)
     {
+        // The fields stay the mapper's properties (no JsonObject made): the session is written from them.
         var mapped = SpanMapper.Map(root, options);
-        var metadata = mapped.Metadata;
-        if (mapped.Metrics.Count > 0)
+        Span<KeyValuePair<string, FieldValue>> added = [default, default, default, default];
+        var count = 0;
+        if (mapped.MetricsField.Count > 0)
         {
-            metadata["metrics"] = mapped.Metrics;
+            added[count++] = new("metrics", mapped.MetricsField);
         }
 
-        if (mapped.Feedback.Count > 0)
+        if (mapped.FeedbackField.Count > 0)
         {
-            metadata["feedback"] = mapped.Feedback;
+            added[count++] = new("feedback", mapped.FeedbackField);
         }
 
         if (mapped.Error is not null)
         {
-            metadata["error"] = mapped.Error;
+            added[count++] = new("error", mapped.Error);
         }
 
-        AddResource(metadata, root, options);
+        if (Resource(root, options) is { } resource)
+        {
+            added[count++] = new("resource", resource);
+        }
+
+        mapped.MetadataField.Set(added[..count]);
         return new SessionStartRequest
         {
             SessionId = sessionId,
@@ -96,11 +107,11 @@ internal static class TraceMapper
             StartTime = mapped.StartTime,
             EndTime = mapped.EndTime,
             Duration = mapped.Duration,
-            Config = NullIfEmpty(mapped.Config),
-            Inputs = mapped.Inputs,
-            Outputs = NullIfEmpty(mapped.Outputs),
-            Metadata = metadata,
-            UserProperties = NullIfEmpty(mapped.UserProperties),
+            ConfigField = NullIfEmpty(mapped.ConfigField),
+            InputsField = mapped.InputsField,
+            OutputsField = NullIfEmpty(mapped.OutputsField),
+            MetadataField = mapped.MetadataField,
+            UserPropertiesField = NullIfEmpty(mapped.UserPropertiesField),
         };
     }
 
@@ -206,7 +217,10 @@ internal static class TraceMapper
             }
 
             eventType = explicitType is EventTypes.Model or EventTypes.Tool ? explicitType : EventTypes.Chain;
-            AddResource(mapped.Metadata, span, options);
+            if (Resource(span, options) is { } resource)
+            {
+                mapped.MetadataField.Set([new("resource", resource)]);
+            }
         }
 
         return new EventRequest
@@ -294,19 +308,35 @@ internal static class TraceMapper
 
     private static void AddResource(JsonObject metadata, SpanRecord span, MappingOptions options)
     {
+        if (Resource(span, options) is { } resource)
+        {
+            metadata["resource"] = resource.Object;
+        }
+    }
+
+    /// <summary>
+    /// The span's resource attributes as <c>metadata.resource</c> (a repeated key keeps its first place and takes its
+    /// last value, as setting them one by one on a <see cref="JsonObject"/> does), or <see langword="null"/> when it
+    /// has none.
+    /// </summary>
+    private static FieldObject? Resource(SpanRecord span, MappingOptions options)
+    {
         if (span.ResourceAttributes.Count == 0)
         {
-            return;
+            return null;
         }
 
         var json = new AttributeJson(options);
-        var resource = new JsonObject();
+        var fields = spareFields ?? new JsonFields();
+        spareFields = null;
         foreach (var pair in span.ResourceAttributes)
         {
-            resource[pair.Key] = json.ToJson(new TruncationKey("resource", pair.Key), pair.Value);
+            fields[pair.Key] = json.ToField(new TruncationKey("resource", pair.Key), pair.Value);
         }
 
-        metadata["resource"] = resource;
+        var resource = fields.ToField();
+        spareFields = fields;
+        return resource;
     }
 
     private static JsonObject? NullIfEmpty(JsonObject value) => value.Count == 0 ? null : value;

@@ -20,7 +20,8 @@ namespace HoneyHive.OtelBridge.Tests.Implementation.Api;
 /// events (every field null or not, nested objects and arrays, names and strings that need escaping, non-ASCII and lone
 /// surrogates, numbers of every kind including non-finite doubles, document-backed objects, arrays and values, values of
 /// other types and options) and on the mapper's events for the golden traces, the same bytes or the same exception; the
-/// same for the event with its batch's <c>session_id</c> spliced in.
+/// same for the event with its batch's <c>session_id</c> spliced in. And <see cref="SessionJsonWriter"/> against
+/// <c>HoneyHiveJsonContext.Api.SessionStartRequest</c> the same way, on random sessions and the mapper's.
 /// </summary>
 public sealed class EventJsonWriterTests
 {
@@ -109,6 +110,56 @@ public sealed class EventJsonWriterTests
         });
     }
 
+    [Property(MaxTest = 1000)]
+    public Property WriteSession_RandomSession_SerializerBytes()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange
+            var random = new Random(seed);
+            var request = Session(random);
+
+            // Act: the writer first (the serializer makes each field's JsonObject).
+            var actual = Outcome(() => Body(new StartSessionCall(request)));
+            var expected = Outcome(() => JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.SessionStartRequest));
+
+            // Assert
+            return (expected == actual).Label($"seed {seed}\nexpected: {expected}\nactual:   {actual}");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(TraceMapperTests.GoldenTraces), MemberType = typeof(TraceMapperTests))]
+    public void WriteSession_MappedGoldenTrace_SerializerBytes(string name)
+    {
+        // Arrange
+        var sessions = Mapped(name).OfType<StartSessionCall>().ToList();
+
+        // Act: each body as delivery writes it (the mapper's fields as they are), then the serializer's.
+        var actual = sessions.Select(s => Convert.ToHexString(Body(s))).ToList();
+        var expected = sessions.Select(s => Convert.ToHexString(JsonSerializer.SerializeToUtf8Bytes(s.Request, HoneyHiveJsonContext.Api.SessionStartRequest))).ToList();
+
+        // Assert
+        Assert.NotEmpty(sessions);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void WriteSession_InBatchSessionProperties_SerializerBytes()
+    {
+        // Arrange: POST /v1/events/batch carries a session as session_properties.
+        var random = new Random(7);
+        var request = new EventBatchRequest { Events = [Event(random)], SessionProperties = Session(random) };
+        var call = new EventBatchCall(request) { EncodedEvents = [JsonSerializer.SerializeToUtf8Bytes(request.Events[0], HoneyHiveJsonContext.Api.EventRequest)] };
+
+        // Act
+        var actual = Body(call);
+        var expected = JsonSerializer.SerializeToUtf8Bytes(request, HoneyHiveJsonContext.Api.EventBatchRequest);
+
+        // Assert
+        Assert.Equal(expected, actual);
+    }
+
     [Theory]
     [MemberData(nameof(TraceMapperTests.GoldenTraces), MemberType = typeof(TraceMapperTests))]
     public void Encode_MappedGoldenTrace_SerializerBytesWithAndWithoutSession(string name)
@@ -177,7 +228,11 @@ public sealed class EventJsonWriterTests
     }
 
     /// <summary>The mapper's events of a golden trace, each with its batch's session id.</summary>
-    private static List<(string SessionId, EventRequest Event)> MappedEvents(string name)
+    private static List<(string SessionId, EventRequest Event)> MappedEvents(string name) =>
+        [.. Mapped(name).OfType<SessionEventBatchCall>().SelectMany(c => c.Request.Events.Select(e => (c.SessionId, e)))];
+
+    /// <summary>The mapper's calls for a golden trace.</summary>
+    private static List<ApiCall> Mapped(string name)
     {
         using var input = new StreamReader(Path.Combine(AppContext.BaseDirectory, "Implementation", "Mapping", "Golden", name + ".otlp.json"));
         var sink = new CollectingSink();
@@ -188,7 +243,18 @@ public sealed class EventJsonWriterTests
         }
 
         assembler.FlushAll();
-        return [.. sink.Calls.OfType<SessionEventBatchCall>().SelectMany(c => c.Request.Events.Select(e => (c.SessionId, e)))];
+        return [.. sink.Calls];
+    }
+
+    private static byte[] Body(ApiCall call)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, ApiJsonWriterOptions.Value))
+        {
+            call.WriteBody(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string Outcome(Func<byte[]> act)
@@ -257,7 +323,35 @@ public sealed class EventJsonWriterTests
         return request;
     }
 
-    private static FieldObject Fields(Random random)
+    private static SessionStartRequest Session(Random random)
+    {
+        var request = new SessionStartRequest
+        {
+            SessionId = MaybeText(random),
+            SessionName = MaybeText(random),
+            EventName = MaybeText(random),
+            Source = MaybeText(random),
+            StartTime = random.Next(3) == 0 ? null : Pick(random, [0L, -1L, long.MaxValue, long.MinValue, 1_700_000_000_123L]),
+            EndTime = random.Next(3) == 0 ? null : random.NextInt64(),
+            Duration = random.Next(3) == 0 ? null : Double(random, allowNonFinite: random.Next(20) == 0),
+            Config = MaybeObject(random),
+            Inputs = MaybeObject(random),
+            Outputs = MaybeObject(random),
+            Metadata = MaybeObject(random),
+            UserProperties = MaybeObject(random),
+            ChildrenIds = random.Next(3) == 0 ? [.. Enumerable.Range(0, random.Next(4)).Select(_ => MaybeText(random)!)] : null,
+        };
+
+        // Some fields as the mapper makes them (a root span's metadata: properties, with resource a field of its own).
+        request.ConfigField = random.Next(3) == 0 ? Fields(random) : request.ConfigField;
+        request.InputsField = random.Next(3) == 0 ? Fields(random) : request.InputsField;
+        request.OutputsField = random.Next(3) == 0 ? Fields(random) : request.OutputsField;
+        request.MetadataField = random.Next(3) == 0 ? Fields(random) : request.MetadataField;
+        request.UserPropertiesField = random.Next(3) == 0 ? Fields(random) : request.UserPropertiesField;
+        return request;
+    }
+
+    private static FieldObject Fields(Random random, int depth = 0)
     {
         var count = random.Next(6);
         var properties = new KeyValuePair<string, FieldValue>[count];
@@ -270,6 +364,7 @@ public sealed class EventJsonWriterTests
                 1 => (FieldValue)Pick(random, [0L, -1L, 42L, long.MaxValue, long.MinValue, 9_007_199_254_740_993L]),
                 2 => (FieldValue)Double(random, allowNonFinite: random.Next(30) == 0),
                 3 => (FieldValue)(random.Next(2) == 0),
+                4 when depth < 2 => (FieldValue)Fields(random, depth + 1),
                 _ => (FieldValue)Node(random, depth: 1),
             };
             properties[i] = KeyValuePair.Create(Pick(random, Texts) + i, value);

@@ -72,6 +72,73 @@ public sealed class FieldObjectTests
         Assert.IsType(viaNode.GetType(), direct);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Set_PresentAndNewKeys_AsSettingThemOnTheObject(bool madeFirst)
+    {
+        // Arrange: a present key keeps its place and takes the new value; a new key goes at the end; a key set twice
+        // keeps its first place and its last value (what a root span's metadata gets: metrics, error, resource).
+        KeyValuePair<string, FieldValue>[] Properties() =>
+        [
+            KeyValuePair.Create("a", (FieldValue)1L),
+            KeyValuePair.Create("error", (FieldValue)"from an attribute"),
+            KeyValuePair.Create("c", (FieldValue)true),
+        ];
+        var resource = new FieldObject([KeyValuePair.Create("service.name", (FieldValue)"chat")]);
+        KeyValuePair<string, FieldValue>[] added =
+        [
+            KeyValuePair.Create("error", (FieldValue)"timeout"),
+            KeyValuePair.Create("resource", (FieldValue)resource),
+            KeyValuePair.Create("x", (FieldValue)0.5),
+            KeyValuePair.Create("x", (FieldValue)2L),
+        ];
+        var expected = new FieldObject(Properties()).Object;
+        foreach (var (key, value) in added)
+        {
+            expected[key] = value.Copy().ToNode();
+        }
+
+        var field = new FieldObject(Properties());
+        if (madeFirst)
+        {
+            _ = field.Object;
+        }
+
+        // Act
+        field.Set(added);
+
+        // Assert
+        Assert.Equal(
+            "{\"a\":1,\"error\":\"timeout\",\"c\":true,\"resource\":{\"service.name\":\"chat\"},\"x\":2}",
+            Write(expected));
+        Assert.Equal(Write(expected), Write(field));
+        Assert.Equal(Write(expected), Write(field.Object));
+        Assert.Equal(5, field.Count);
+    }
+
+    [Fact]
+    public void FieldValue_OfAFieldObject_WrittenAndMadeAsItsObject()
+    {
+        // Arrange
+        FieldObject Inner() => new([KeyValuePair.Create("k", (FieldValue)"v"), KeyValuePair.Create("n", (FieldValue)3L)]);
+        var outer = new FieldObject([KeyValuePair.Create("inner", (FieldValue)Inner())]);
+        var viaNodes = new FieldObject([KeyValuePair.Create("inner", (FieldValue)Inner())]).Object;
+
+        // Act
+        var direct = Write(outer);
+        var value = (FieldValue)Inner();
+
+        // Assert
+        Assert.Equal("{\"inner\":{\"k\":\"v\",\"n\":3}}", direct);
+        Assert.Equal(direct, Write(viaNodes));
+        Assert.False(value.IsValue);
+        Assert.False(value.IsNull);
+        Assert.False(value.TryGetInt64(out _));
+        Assert.IsType<JsonObject>(value.ToNode());
+        Assert.NotSame(value.ToNode(), value.Copy().ToNode());
+    }
+
     private static string Write(FieldObject field) => Write(writer => field.WriteTo(writer, HoneyHiveJsonContext.Api.Options));
 
     private static string Write(JsonObject value) => Write(writer => value.WriteTo(writer, HoneyHiveJsonContext.Api.Options));
