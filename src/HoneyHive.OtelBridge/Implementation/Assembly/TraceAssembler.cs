@@ -256,9 +256,28 @@ internal sealed class TraceAssembler
         return hasRoot || state.SessionEmitted;
     }
 
-    private static List<SpanRecord> TopologicalOrder(List<SpanRecord> sorted)
+    /// <summary>
+    /// Orders spans by start time, then span id: the order of the span ids' hex strings (ordinal), compared as their
+    /// bytes (big-endian), without making the strings. Span ids are unique among a trace's pending spans, so the
+    /// order is total and an unstable sort gives it.
+    /// </summary>
+    private static int StartThenSpanId(SpanRecord x, SpanRecord y)
     {
-        var byId = sorted.ToDictionary(s => s.SpanId);
+        var byStart = x.StartTimeUnixNano.CompareTo(y.StartTimeUnixNano);
+        if (byStart != 0)
+        {
+            return byStart;
+        }
+
+        Span<byte> a = stackalloc byte[8];
+        Span<byte> b = stackalloc byte[8];
+        x.SpanId.CopyTo(a);
+        y.SpanId.CopyTo(b);
+        return a.SequenceCompareTo(b);
+    }
+
+    private static List<SpanRecord> TopologicalOrder(List<SpanRecord> sorted, Dictionary<ActivitySpanId, SpanRecord> byId)
+    {
         var children = new Dictionary<ActivitySpanId, List<SpanRecord>>();
         var tops = new List<SpanRecord>();
         foreach (var span in sorted)
@@ -360,10 +379,8 @@ internal sealed class TraceAssembler
 
     private TracePlan BuildPlan(TraceState state)
     {
-        var sorted = state.Pending.Values
-            .OrderBy(s => s.StartTimeUnixNano)
-            .ThenBy(s => s.SpanId.ToHexString(), StringComparer.Ordinal)
-            .ToList();
+        var sorted = new List<SpanRecord>(state.Pending.Values);
+        sorted.Sort(StartThenSpanId);
         var root = sorted.Find(s => s.IsRoot);
         var kind = SessionPlanKind.None;
         var rootAsEvent = false;
@@ -420,7 +437,7 @@ internal sealed class TraceAssembler
             AcceptedTimestamp = state.AcceptedTimestamp,
         };
 
-        foreach (var span in TopologicalOrder(sorted))
+        foreach (var span in TopologicalOrder(sorted, state.Pending))
         {
             if (span.IsRoot && !rootAsEvent)
             {
@@ -442,7 +459,9 @@ internal sealed class TraceAssembler
         return plan;
     }
 
-    private string ParentIdOf(TraceState state, SpanRecord span, List<SpanRecord> pending, TracePlan plan)
+    /// <summary>The span's parent as its event will name it; <see langword="null"/> for the event of its own parent
+    /// span (the id is derived when the plan is mapped, outside the lock: <see cref="PlannedEvent"/>).</summary>
+    private string? ParentIdOf(TraceState state, SpanRecord span, List<SpanRecord> pending, TracePlan plan)
     {
         var parent = span.ParentSpanId;
         if (parent == span.SpanId)
@@ -457,7 +476,7 @@ internal sealed class TraceAssembler
 
         if (state.Pending.ContainsKey(parent) || state.Emitted.Contains(parent) || state.Placeholders.Contains(parent))
         {
-            return HoneyHiveIds.EventIdForSpan(state.TraceId, parent);
+            return null;
         }
 
         // The parent has not arrived: a stand-in chain event takes its place until it does.
@@ -465,7 +484,7 @@ internal sealed class TraceAssembler
         state.Placeholders.Add(parent);
         plan.Placeholders.Add(new PlannedPlaceholder(parent, children.Min(s => s.StartTimeUnixNano), children.Max(s => s.EndTimeUnixNano)));
         Interlocked.Increment(ref this.placeholders);
-        return HoneyHiveIds.EventIdForSpan(state.TraceId, parent);
+        return null;
     }
 
     /// <summary>

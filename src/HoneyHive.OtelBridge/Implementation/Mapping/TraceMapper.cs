@@ -39,15 +39,16 @@ internal static class TraceMapper
                 break;
         }
 
+        var ids = new TraceEventIds(plan.TraceId, plan.Placeholders.Count + plan.Events.Count + plan.Updates.Count);
         var events = new List<EventRequest>();
         foreach (var placeholder in plan.Placeholders)
         {
-            events.Add(Placeholder(plan, placeholder, options));
+            events.Add(Placeholder(plan, placeholder, options, ids));
         }
 
         foreach (var planned in plan.Events)
         {
-            events.Add(Event(planned, plan.SessionId, options));
+            events.Add(Event(planned, plan.SessionId, options, ids));
         }
 
         if (events.Count > 0)
@@ -57,7 +58,7 @@ internal static class TraceMapper
 
         foreach (var span in plan.Updates)
         {
-            calls.Add(new UpdateEventCall(plan.SessionId, HoneyHiveIds.EventIdForSpan(span.TraceId, span.SpanId), Update(span, options)));
+            calls.Add(new UpdateEventCall(plan.SessionId, ids.For(span.SpanId), Update(span, options)));
         }
 
         return calls;
@@ -197,7 +198,10 @@ internal static class TraceMapper
     /// <param name="sessionId">The session id.</param>
     /// <param name="options">The options.</param>
     /// <returns>The request.</returns>
-    public static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options)
+    public static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options) =>
+        Event(planned, sessionId, options, new TraceEventIds(planned.Span.TraceId));
+
+    private static EventRequest Event(PlannedEvent planned, string sessionId, MappingOptions options, TraceEventIds ids)
     {
         var span = planned.Span;
         var mapped = SpanMapper.Map(span, options, poolDocuments: true);
@@ -225,8 +229,8 @@ internal static class TraceMapper
 
         return new EventRequest
         {
-            EventId = HoneyHiveIds.EventIdForSpan(span.TraceId, span.SpanId),
-            ParentId = planned.ParentId,
+            EventId = ids.For(span.SpanId),
+            ParentId = planned.ParentId ?? ids.For(span.ParentSpanId),
             EventType = eventType,
             EventName = mapped.EventName,
             Source = mapped.Source,
@@ -283,12 +287,12 @@ internal static class TraceMapper
         };
     }
 
-    private static EventRequest Placeholder(TracePlan plan, PlannedPlaceholder placeholder, MappingOptions options)
+    private static EventRequest Placeholder(TracePlan plan, PlannedPlaceholder placeholder, MappingOptions options, TraceEventIds ids)
     {
         var hex = placeholder.SpanId.ToHexString();
         return new EventRequest
         {
-            EventId = HoneyHiveIds.EventIdForSpan(plan.TraceId, placeholder.SpanId),
+            EventId = ids.For(placeholder.SpanId),
             ParentId = plan.SessionId,
             EventType = EventTypes.Chain,
             EventName = "missing span " + hex,

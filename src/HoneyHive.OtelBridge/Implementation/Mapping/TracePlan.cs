@@ -22,8 +22,12 @@ internal enum SessionPlanKind
     Partial,
 }
 
-/// <summary>A span to post as an event, with the parent the assembler chose for it.</summary>
-internal sealed record PlannedEvent(SpanRecord Span, string ParentId, bool AsRootEvent);
+/// <summary>
+/// A span to post as an event, with the parent the assembler chose for it: the session's id, a placeholder's or a
+/// span's event id, or <see langword="null"/> for the event of the span's own parent (its id derived when the plan is
+/// mapped, outside the assembler's lock, once for all its children: <see cref="TraceEventIds"/>).
+/// </summary>
+internal sealed record PlannedEvent(SpanRecord Span, string? ParentId, bool AsRootEvent);
 
 /// <summary>
 /// A stand-in <c>chain</c> event for a span that other spans point at but that has not arrived,

@@ -5,6 +5,7 @@ using HoneyHive.OtelBridge.Implementation.Api;
 using HoneyHive.OtelBridge.Implementation.Assembly;
 using HoneyHive.OtelBridge.Implementation.Durability;
 using HoneyHive.OtelBridge.Implementation.Mapping;
+using HoneyHive.OtelBridge.Implementation.Spans;
 using HoneyHive.OtelBridge.Tests.Implementation.Mapping;
 
 namespace HoneyHive.OtelBridge.Tests.Implementation.Assembly;
@@ -34,6 +35,35 @@ public sealed class TraceAssemblerTests
         Assert.All([2, 3, 4, 5], n => Assert.NotNull(CallInvariants.FindEvent(sink.Calls, HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(n)))));
         Assert.Equal(SessionId, (string?)CallInvariants.FindEvent(sink.Calls, HoneyHiveIds.EventIdForSpan(TestSpans.Trace, TestSpans.Id(5)))!["parent_id"]);
         Assert.Equal(0, assembler.HeldSpanCount);
+    }
+
+    [Fact]
+    public void Add_SiblingsStartingTogether_EventsInTheOrderOfTheirSpanIdsHex()
+    {
+        // Arrange: three children of the root with one start time, arriving in another order than their span ids'
+        // hex strings (000000000000001f < 00000000000000f0 < 0000000000000a00, ordinal).
+        var sink = new CollectingSink();
+        var assembler = new TraceAssembler(sink, new TraceAssemblerOptions { RootWait = Timeout.InfiniteTimeSpan });
+        SpanRecord Child(int id) => new()
+        {
+            TraceId = TestSpans.Trace,
+            SpanId = TestSpans.Id(id),
+            ParentSpanId = TestSpans.Id(1),
+            Name = TestSpans.Id(id).ToHexString(),
+            StartTimeUnixNano = 1_714_492_800_000_000_000,
+            EndTimeUnixNano = 1_714_492_800_500_000_000,
+        };
+        string[] arrival = [.. new[] { 0xf0, 0xa00, 0x1f }.Select(id => TestSpans.Id(id).ToHexString())];
+
+        // Act
+        assembler.Add([Child(0xf0), Child(0xa00), Child(0x1f), TestSpans.Span(1, 0, "root")]);
+        assembler.FlushAll();
+
+        // Assert
+        var batch = Assert.IsType<SessionEventBatchCall>(Assert.Single(sink.Calls, c => c is SessionEventBatchCall));
+        Assert.Equal(arrival.Order(StringComparer.Ordinal), batch.Request.Events.Select(e => e.EventName));
+        Assert.Equal(["000000000000001f", "00000000000000f0", "0000000000000a00"], batch.Request.Events.Select(e => e.EventName));
+        Assert.All(batch.Request.Events, e => Assert.Equal(SessionId, e.ParentId));
     }
 
     [Fact]
