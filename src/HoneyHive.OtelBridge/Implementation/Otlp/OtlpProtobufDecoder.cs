@@ -872,7 +872,7 @@ internal static class OtlpProtobufDecoder
             case ValueCase.Bool:
                 return scalar != 0 ? True : False;
             case ValueCase.Int:
-                return (long)scalar;
+                return BoxedInt64.Box((long)scalar);
             case ValueCase.Double:
                 return BitConverter.UInt64BitsToDouble(scalar);
             case ValueCase.Bytes:

@@ -225,7 +225,7 @@ internal static class OtlpSpanConversionExtensions
             case AnyValue.ValueOneofCase.BoolValue:
                 return value.BoolValue;
             case AnyValue.ValueOneofCase.IntValue:
-                return value.IntValue;
+                return BoxedInt64.Box(value.IntValue);
             case AnyValue.ValueOneofCase.DoubleValue:
                 return value.DoubleValue;
             case AnyValue.ValueOneofCase.BytesValue:
