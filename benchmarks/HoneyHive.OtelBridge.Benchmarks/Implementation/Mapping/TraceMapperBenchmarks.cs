@@ -14,7 +14,8 @@ namespace HoneyHive.OtelBridge.Benchmarks.Implementation.Mapping;
 /// Mapping one span to one event, through <see cref="TraceMapper.Event"/>: the per-span entry
 /// <see cref="TraceMapper.ToCalls"/> (and so the assembler) calls. Each category has a floor as its
 /// baseline: for the chat span, parsing its two message attributes into JSON nodes (work any
-/// mapping of them must do); for the HTTP span, copying its attributes into one JSON object.
+/// mapping of them must do); for the HTTP span, copying its attributes into one JSON object; for the
+/// tool span, parsing its arguments and result.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -26,6 +27,9 @@ public class TraceMapperBenchmarks
     private SpanRecord http = null!;
     private PlannedEvent chatEvent = null!;
     private PlannedEvent httpEvent = null!;
+    private PlannedEvent toolEvent = null!;
+    private string toolArguments = null!;
+    private string toolResult = null!;
     private string inputMessages = null!;
     private string outputMessages = null!;
     private string sessionId = null!;
@@ -39,6 +43,10 @@ public class TraceMapperBenchmarks
         this.http = BenchmarkSpans.HttpServerSpan(trace, 10, 2);
         this.chatEvent = new PlannedEvent(this.chat, HoneyHiveIds.EventIdForSpan(trace, this.chat.ParentSpanId), AsRootEvent: false);
         this.httpEvent = new PlannedEvent(this.http, HoneyHiveIds.EventIdForSpan(trace, this.http.ParentSpanId), AsRootEvent: false);
+        var tool = BenchmarkSpans.ToolSpan(trace, 4, 2);
+        this.toolEvent = new PlannedEvent(tool, HoneyHiveIds.EventIdForSpan(trace, tool.ParentSpanId), AsRootEvent: false);
+        this.toolArguments = (string)tool.Attributes.Single(a => a.Key == "gen_ai.tool.call.arguments").Value!;
+        this.toolResult = (string)tool.Attributes.Single(a => a.Key == "gen_ai.tool.call.result").Value!;
         this.inputMessages = (string)this.chat.Attributes.Single(a => a.Key == "gen_ai.input.messages").Value!;
         this.outputMessages = (string)this.chat.Attributes.Single(a => a.Key == "gen_ai.output.messages").Value!;
     }
@@ -79,4 +87,18 @@ public class TraceMapperBenchmarks
     [BenchmarkCategory("http")]
     [Benchmark]
     public object HttpSpan_Map() => TraceMapper.Event(this.httpEvent, this.sessionId, this.options);
+
+    [BenchmarkCategory("tool")]
+    [Benchmark(Baseline = true)]
+    public object ToolSpan_ParseArgumentsAndResultOnly() =>
+        new JsonArray { JsonNode.Parse(this.toolArguments), JsonNode.Parse(this.toolResult) };
+
+    [BenchmarkCategory("tool")]
+    [Benchmark]
+    public object ToolSpan_Map()
+    {
+        var mapped = TraceMapper.Event(this.toolEvent, this.sessionId, this.options);
+        mapped.ReleaseDocuments();
+        return mapped;
+    }
 }

@@ -464,7 +464,9 @@ internal static class ChatMessages
         : null;
 
     /// <summary>A value as a parsed tree holds it: objects and arrays backed by the document, strings and numbers too, null as null.</summary>
-    private static JsonNode? Node(JsonElement element) => element.ValueKind switch
+    /// <param name="element">The value.</param>
+    /// <returns>The node.</returns>
+    internal static JsonNode? Node(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => JsonObject.Create(element),
         JsonValueKind.Array => JsonArray.Create(element),

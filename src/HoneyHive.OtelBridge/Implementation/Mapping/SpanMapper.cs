@@ -277,11 +277,11 @@ internal static class SpanMapper
             b.Inputs["chat_history"] = history;
         }
 
-        MergeValue(b.Inputs, "input", reader.TakeParsed("input.value"));
+        MergeParsed(b.Inputs, "input", reader, "input.value");
         MergeValue(b.Inputs, "input", reader.TakeDecoded("traceloop.entity.input"));
         if (eventType == EventTypes.Tool)
         {
-            MergeValue(b.Inputs, "arguments", reader.TakeParsed("gen_ai.tool.call.arguments"));
+            MergeParsed(b.Inputs, "arguments", reader, "gen_ai.tool.call.arguments");
         }
 
         reader.TakeText("input.mime_type");
@@ -321,11 +321,11 @@ internal static class SpanMapper
             }
         }
 
-        MergeValue(b.Outputs, "output", reader.TakeParsed("output.value"));
+        MergeParsed(b.Outputs, "output", reader, "output.value");
         MergeValue(b.Outputs, "output", reader.TakeDecoded("traceloop.entity.output"));
         if (eventType == EventTypes.Tool)
         {
-            MergeValue(b.Outputs, "result", reader.TakeParsed("gen_ai.tool.call.result"));
+            MergeParsed(b.Outputs, "result", reader, "gen_ai.tool.call.result");
         }
 
         if (FlatKeys.Unwrap(reader.TakeFlattened("retrieval.documents.", parseText: true)) is { } documents)
@@ -718,6 +718,85 @@ internal static class SpanMapper
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>MergeValue(target, name, reader.TakeParsed(key))</c>. The usual value, the text of a JSON object whose
+    /// property names are unique (tool arguments and results, OpenInference's <c>input.value</c>), is read from one
+    /// parsed document: its properties are added as the parsed tree's would be (values backed by the document), with
+    /// no tree made and then taken apart. Anything else takes the general path, which parses again and decides.
+    /// </summary>
+    private static void MergeParsed(JsonFields target, string name, SpanAttributeReader reader, string key)
+    {
+        if (!reader.TryTake(key, out var value) || value is null)
+        {
+            return;
+        }
+
+        if (value is string text && reader.Json.IsParsedAsText(text) && TryMergeObjectText(target, reader.Json, text))
+        {
+            return;
+        }
+
+        MergeValue(target, name, reader.Json.ToJsonParsingText(key, value));
+    }
+
+    /// <summary>The common case of <see cref="MergeParsed"/>; <see langword="false"/> (nothing added) for anything
+    /// but a JSON object with unique property names.</summary>
+    private static bool TryMergeObjectText(JsonFields target, AttributeJson json, string text)
+    {
+        JsonDocument? document = null;
+        try
+        {
+            var root = json.Parse(text, out document);
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            var count = 0;
+            foreach (var unused in root.EnumerateObject())
+            {
+                count++;
+            }
+
+            // The names first, so a repeated one declines before anything is added.
+            var names = count == 0 ? [] : new string[count];
+            var i = 0;
+            foreach (var property in root.EnumerateObject())
+            {
+                var propertyName = property.Name;
+                if (Array.IndexOf(names, propertyName, 0, i) >= 0)
+                {
+                    return false;
+                }
+
+                names[i++] = propertyName;
+            }
+
+            i = 0;
+            foreach (var property in root.EnumerateObject())
+            {
+                target.TryAdd(names[i++], ChatMessages.Node(property.Value));
+            }
+
+            if (count > 0)
+            {
+                json.Own(document);
+                document = null;
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            // Not JSON, or text the general path handles (or fails on) its own way.
+            return false;
+        }
+        finally
+        {
+            document?.Dispose();
+        }
     }
 
     private static void MergeValue(JsonFields target, string name, JsonNode? value)

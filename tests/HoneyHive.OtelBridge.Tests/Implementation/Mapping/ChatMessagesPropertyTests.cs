@@ -20,7 +20,8 @@ namespace HoneyHive.OtelBridge.Tests.Implementation.Mapping;
 /// its fallback: on random message texts (text and other parts, repeated property names, odd
 /// number forms, escapes, lone surrogates, invalid JSON, values past the length limit) both give
 /// the same nodes, the same bytes under both encoders, the same truncation record and the same
-/// exception.
+/// exception. The same for the one-pass reading of tool arguments and results and OpenInference's
+/// <c>input.value</c>/<c>output.value</c> (objects whose properties join <c>inputs</c>/<c>outputs</c>).
 /// </summary>
 public sealed class ChatMessagesPropertyTests
 {
@@ -106,6 +107,44 @@ public sealed class ChatMessagesPropertyTests
 
             // Assert
             return (fromText == fromNodes).Label($"input: {input}\noutput: {output}\ninstructions: {instructions}\ntext:  {fromText}\nnodes: {fromNodes}");
+        });
+    }
+
+    [Property(MaxTest = 600)]
+    public Property Map_RandomToolAndValueTextsAsTextOrParsed_SameRequestFields()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange: objects (repeated and escaped names, nested values), other JSON, broken JSON and plain text, as
+            // span text (the one-pass reading) and, where the text parses, as the node the general path parses it to.
+            var random = new Random(seed);
+            var texts = new[] { ObjectText(random), ObjectText(random), ObjectText(random), ObjectText(random) };
+            KeyValuePair<string, object?>[] Attributes(Func<string, object> value) =>
+            [
+                new("gen_ai.operation.name", "execute_tool"),
+                new("gen_ai.tool.call.arguments", value(texts[0])),
+                new("gen_ai.tool.call.result", value(texts[1])),
+                new("input.value", value(texts[2])),
+                new("output.value", value(texts[3])),
+            ];
+            var span = TestSpans.Span(2, 1, "execute_tool lookup");
+            SpanRecord With(KeyValuePair<string, object?>[] attributes) => new()
+            {
+                TraceId = span.TraceId,
+                SpanId = span.SpanId,
+                ParentSpanId = span.ParentSpanId,
+                Name = span.Name,
+                StartTimeUnixNano = span.StartTimeUnixNano,
+                EndTimeUnixNano = span.EndTimeUnixNano,
+                Attributes = attributes,
+            };
+
+            // Act
+            var fromText = Outcome(() => Fields(SpanMapper.Map(With(Attributes(t => t)), MappingOptions.Default, poolDocuments: random.Next(2) == 0)));
+            var fromNodes = Outcome(() => Fields(SpanMapper.Map(With(Attributes(Parsed)), MappingOptions.Default)));
+
+            // Assert
+            return (fromText == fromNodes).Label($"texts: {string.Join(" | ", texts)}\ntext:  {fromText}\nnodes: {fromNodes}");
         });
     }
 
@@ -328,6 +367,32 @@ public sealed class ChatMessagesPropertyTests
         5 => "[" + Value(random, depth + 1) + "," + Value(random, depth + 1) + "]",
         _ => "{\"k\":" + Value(random, depth + 1) + "}",
     };
+
+    /// <summary>Mostly a JSON object (tool arguments' shape); now and then anything else.</summary>
+    private static string ObjectText(Random random)
+    {
+        string[] keys = ["order_id", "a", "a", "\\u0061", "include_items", "x\\ny", "caf\u00e9", ""];
+        var text = new StringBuilder();
+        switch (random.Next(12))
+        {
+            case 0:
+                return Value(random, 0);
+            case 1:
+                return "not json {";
+            default:
+                text.Append(Space(random)).Append('{');
+                var count = random.Next(5);
+                for (var i = 0; i < count; i++)
+                {
+                    text.Append(i > 0 ? "," : string.Empty).Append('"').Append(keys[random.Next(keys.Length)]).Append("\":").Append(Value(random, 1));
+                }
+
+                text.Append('}');
+                break;
+        }
+
+        return random.Next(15) == 0 ? text.ToString(0, text.Length - 1) : text.ToString();
+    }
 
     private static string Space(Random random) => random.Next(6) == 0 ? " " : string.Empty;
 }
