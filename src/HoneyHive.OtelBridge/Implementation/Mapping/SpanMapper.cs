@@ -228,7 +228,7 @@ internal static class SpanMapper
 
         foreach (var key in reader.KeysWithPrefix("gen_ai.request."))
         {
-            b.Config.TryAdd(key["gen_ai.request.".Length..].Replace('.', '_'), reader.TakeField(key));
+            b.Config.TryAdd(RequestConfigName(key), reader.TakeField(key));
         }
 
         if (reader.TakeParsed("llm.invocation_parameters") is JsonObject parameters)
@@ -252,6 +252,28 @@ internal static class SpanMapper
             b.Config["template"] = template;
         }
     }
+
+    /// <summary>
+    /// The <c>config</c> name of a <c>gen_ai.request.*</c> key: the rest of the key with its dots as underscores. The
+    /// keys of the GenAI conventions are literals here (a chat span has six or seven; each made two strings).
+    /// </summary>
+    /// <param name="key">The attribute key, starting with <c>gen_ai.request.</c>.</param>
+    /// <returns>The name.</returns>
+    internal static string RequestConfigName(string key) => key switch
+    {
+        "gen_ai.request.model" => "model",
+        "gen_ai.request.temperature" => "temperature",
+        "gen_ai.request.max_tokens" => "max_tokens",
+        "gen_ai.request.top_p" => "top_p",
+        "gen_ai.request.top_k" => "top_k",
+        "gen_ai.request.frequency_penalty" => "frequency_penalty",
+        "gen_ai.request.presence_penalty" => "presence_penalty",
+        "gen_ai.request.seed" => "seed",
+        "gen_ai.request.stop_sequences" => "stop_sequences",
+        "gen_ai.request.choice.count" => "choice_count",
+        "gen_ai.request.encoding_formats" => "encoding_formats",
+        _ => key["gen_ai.request.".Length..].Replace('.', '_'),
+    };
 
     private static void ReadInputs(SpanRecord span, SpanAttributeReader reader, Buckets b, string eventType, SpanEventRecord? details, HashSet<SpanEventRecord>? usedEvents)
     {

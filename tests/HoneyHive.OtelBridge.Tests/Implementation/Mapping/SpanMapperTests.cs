@@ -51,6 +51,45 @@ public sealed class SpanMapperTests
         Assert.Equal(expected, mapped.EventType);
     }
 
+    [Theory]
+    [InlineData("gen_ai.request.model")]
+    [InlineData("gen_ai.request.temperature")]
+    [InlineData("gen_ai.request.max_tokens")]
+    [InlineData("gen_ai.request.top_p")]
+    [InlineData("gen_ai.request.top_k")]
+    [InlineData("gen_ai.request.frequency_penalty")]
+    [InlineData("gen_ai.request.presence_penalty")]
+    [InlineData("gen_ai.request.seed")]
+    [InlineData("gen_ai.request.stop_sequences")]
+    [InlineData("gen_ai.request.choice.count")]
+    [InlineData("gen_ai.request.encoding_formats")]
+    public void RequestConfigName_ConventionKey_TheKeysRestDotsAsUnderscoresWithoutAllocating(string key)
+    {
+        // Arrange
+        var expected = key["gen_ai.request.".Length..].Replace('.', '_');
+        _ = SpanMapper.RequestConfigName(key);
+
+        // Act
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var name = SpanMapper.RequestConfigName(key);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        Assert.Equal(expected, name);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Map_RequestKeyOutsideTheConventions_ConfigNameFromTheKey()
+    {
+        // Act
+        var mapped = SpanMapper.Map(TestSpans.Span(2, 1, "chat", ("gen_ai.request.vendor.beam_width", 4L), ("gen_ai.request.top_k", 40L)), MappingOptions.Default);
+
+        // Assert
+        Assert.Equal(4L, (long)mapped.Config["vendor_beam_width"]!);
+        Assert.Equal(40L, (long)mapped.Config["top_k"]!);
+    }
+
     [Fact]
     public void Map_Times_WholeMillisecondsAndSubMillisecondDuration()
     {
