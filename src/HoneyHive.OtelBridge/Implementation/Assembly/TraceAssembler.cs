@@ -39,6 +39,9 @@ internal sealed class TraceAssembler
     /// wait too (instead of returning to take more spans).</summary>
     internal const int MaxParkedPlans = 32;
 
+    /// <summary>Up to this many pending spans, a trace's topological order is found without dictionaries.</summary>
+    internal const int SmallTraceSpans = 64;
+
     private readonly object sync = new();
     private readonly object submitSync = new();
     private readonly IApiCallSink sink;
@@ -276,7 +279,77 @@ internal sealed class TraceAssembler
         return a.SequenceCompareTo(b);
     }
 
-    private static List<SpanRecord> TopologicalOrder(List<SpanRecord> sorted, Dictionary<ActivitySpanId, SpanRecord> byId)
+    /// <summary>
+    /// The spans parents first: depth-first from each span without a pending parent (in <paramref name="sorted"/>'s
+    /// order, children in that order too), then from every span not reached yet (a cycle). A trace of up to
+    /// <see cref="SmallTraceSpans"/> spans is walked by position, its children found by scanning (no dictionaries, no
+    /// lists: this runs under the assembler's lock); a larger one through <see cref="TopologicalOrderIndexed"/>, the
+    /// same order.
+    /// </summary>
+    /// <param name="sorted">The trace's pending spans, in start order.</param>
+    /// <param name="byId">The same spans by id.</param>
+    /// <returns>The spans, parents first.</returns>
+    internal static List<SpanRecord> TopologicalOrder(List<SpanRecord> sorted, Dictionary<ActivitySpanId, SpanRecord> byId)
+    {
+        var n = sorted.Count;
+        if (n > SmallTraceSpans)
+        {
+            return TopologicalOrderIndexed(sorted, byId);
+        }
+
+        // Whether span i hangs under another pending span (not a root, not its own parent, its parent pending).
+        Span<bool> isChild = stackalloc bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var span = sorted[i];
+            isChild[i] = !span.IsRoot && span.ParentSpanId != span.SpanId && byId.ContainsKey(span.ParentSpanId);
+        }
+
+        // A span is pushed once by its one parent, and once more at most as a start: n + 1 places are enough.
+        Span<bool> visited = stackalloc bool[n];
+        Span<int> stack = stackalloc int[n + 1];
+        var result = new List<SpanRecord>(n);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var start = 0; start < n; start++)
+            {
+                if (pass == 0 && isChild[start])
+                {
+                    continue;
+                }
+
+                var depth = 0;
+                stack[depth++] = start;
+                while (depth > 0)
+                {
+                    var at = stack[--depth];
+                    if (visited[at])
+                    {
+                        continue;
+                    }
+
+                    visited[at] = true;
+                    var spanId = sorted[at].SpanId;
+                    result.Add(sorted[at]);
+                    for (var i = n - 1; i >= 0; i--)
+                    {
+                        if (isChild[i] && sorted[i].ParentSpanId == spanId)
+                        {
+                            stack[depth++] = i;
+                        }
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary><see cref="TopologicalOrder"/> with dictionaries, for a trace of any size.</summary>
+    /// <param name="sorted">The trace's pending spans, in start order.</param>
+    /// <param name="byId">The same spans by id.</param>
+    /// <returns>The spans, parents first.</returns>
+    internal static List<SpanRecord> TopologicalOrderIndexed(List<SpanRecord> sorted, Dictionary<ActivitySpanId, SpanRecord> byId)
     {
         var children = new Dictionary<ActivitySpanId, List<SpanRecord>>();
         var tops = new List<SpanRecord>();

@@ -28,6 +28,50 @@ public sealed class TraceAssemblerPropertyTests
         ["honeyhive_event_type", "tool", "honeyhive_inputs.x", "1"],
     ];
 
+    [Property(MaxTest = 500)]
+    public Property TopologicalOrder_AnyForestWithCyclesAndSelfParents_SameOrderWithoutDictionaries()
+    {
+        return Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            // Arrange: up to the small-trace bound, spans whose parent is a root marker, themselves, another of them
+            // (cycles included) or a span that is not there; start times that tie.
+            var random = new Random(seed);
+            var count = random.Next(1, TraceAssembler.SmallTraceSpans + 1);
+            var spans = new List<SpanRecord>(count);
+            for (var i = 1; i <= count; i++)
+            {
+                var parent = random.Next(6) switch
+                {
+                    0 => 0,
+                    1 => i,
+                    2 => count + 1 + random.Next(3),
+                    _ => random.Next(1, count + 1),
+                };
+                var span = TestSpans.Span(i, parent, "s" + i);
+                spans.Add(new SpanRecord
+                {
+                    TraceId = span.TraceId,
+                    SpanId = span.SpanId,
+                    ParentSpanId = span.ParentSpanId,
+                    Name = span.Name,
+                    StartTimeUnixNano = TestSpans.BaseNanos + random.Next(4),
+                    EndTimeUnixNano = TestSpans.BaseNanos + 10,
+                });
+            }
+
+            var sorted = spans.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.SpanId.ToHexString(), StringComparer.Ordinal).ToList();
+            var byId = sorted.ToDictionary(s => s.SpanId);
+
+            // Act
+            var small = TraceAssembler.TopologicalOrder(sorted, byId).Select(s => s.Name).ToList();
+            var indexed = TraceAssembler.TopologicalOrderIndexed(sorted, byId).Select(s => s.Name).ToList();
+
+            // Assert
+            return small.SequenceEqual(indexed).Label($"seed {seed}: {string.Join(",", small)} vs {string.Join(",", indexed)}")
+                .And((small.Count == count).Label("every span once"));
+        });
+    }
+
     [Property(MaxTest = 150)]
     public Property Add_AnyTreeAnyOrder_SessionFirstNoDanglingParentAllSpansDelivered()
     {
