@@ -314,12 +314,12 @@ public sealed class EventJsonWriterTests
             request.InputsField = Fields(random);
         }
 
-        request.ConfigField = random.Next(3) == 0 ? Fields(random) : request.ConfigField;
-        request.OutputsField = random.Next(3) == 0 ? Fields(random) : request.OutputsField;
-        request.MetadataField = random.Next(3) == 0 ? Fields(random) : request.MetadataField;
-        request.MetricsField = random.Next(3) == 0 ? Fields(random) : request.MetricsField;
-        request.FeedbackField = random.Next(3) == 0 ? Fields(random) : request.FeedbackField;
-        request.UserPropertiesField = random.Next(3) == 0 ? Fields(random) : request.UserPropertiesField;
+        request.ConfigField = SometimesFields(random, request.ConfigField);
+        request.OutputsField = SometimesFields(random, request.OutputsField);
+        request.MetadataField = SometimesFields(random, request.MetadataField);
+        request.MetricsField = SometimesFields(random, request.MetricsField);
+        request.FeedbackField = SometimesFields(random, request.FeedbackField);
+        request.UserPropertiesField = SometimesFields(random, request.UserPropertiesField);
         return request;
     }
 
@@ -343,13 +343,16 @@ public sealed class EventJsonWriterTests
         };
 
         // Some fields as the mapper makes them (a root span's metadata: properties, with resource a field of its own).
-        request.ConfigField = random.Next(3) == 0 ? Fields(random) : request.ConfigField;
-        request.InputsField = random.Next(3) == 0 ? Fields(random) : request.InputsField;
-        request.OutputsField = random.Next(3) == 0 ? Fields(random) : request.OutputsField;
-        request.MetadataField = random.Next(3) == 0 ? Fields(random) : request.MetadataField;
-        request.UserPropertiesField = random.Next(3) == 0 ? Fields(random) : request.UserPropertiesField;
+        request.ConfigField = SometimesFields(random, request.ConfigField);
+        request.InputsField = SometimesFields(random, request.InputsField);
+        request.OutputsField = SometimesFields(random, request.OutputsField);
+        request.MetadataField = SometimesFields(random, request.MetadataField);
+        request.UserPropertiesField = SometimesFields(random, request.UserPropertiesField);
         return request;
     }
+
+    /// <summary>A third of the time, properties as the mapper makes them instead of <paramref name="field"/>.</summary>
+    private static FieldObject? SometimesFields(Random random, FieldObject? field) => random.Next(3) == 0 ? Fields(random) : field;
 
     private static FieldObject Fields(Random random, int depth = 0)
     {

@@ -128,20 +128,10 @@ public sealed class ChatMessagesPropertyTests
                 new("output.value", value(texts[3])),
             ];
             var span = TestSpans.Span(2, 1, "execute_tool lookup");
-            SpanRecord With(KeyValuePair<string, object?>[] attributes) => new()
-            {
-                TraceId = span.TraceId,
-                SpanId = span.SpanId,
-                ParentSpanId = span.ParentSpanId,
-                Name = span.Name,
-                StartTimeUnixNano = span.StartTimeUnixNano,
-                EndTimeUnixNano = span.EndTimeUnixNano,
-                Attributes = attributes,
-            };
 
             // Act
-            var fromText = Outcome(() => Fields(SpanMapper.Map(With(Attributes(t => t)), MappingOptions.Default, poolDocuments: random.Next(2) == 0)));
-            var fromNodes = Outcome(() => Fields(SpanMapper.Map(With(Attributes(Parsed)), MappingOptions.Default)));
+            var fromText = Outcome(() => Fields(SpanMapper.Map(TestSpans.WithAttributes(span, Attributes(t => t)), MappingOptions.Default, poolDocuments: random.Next(2) == 0)));
+            var fromNodes = Outcome(() => Fields(SpanMapper.Map(TestSpans.WithAttributes(span, Attributes(Parsed)), MappingOptions.Default)));
 
             // Assert
             return (fromText == fromNodes).Label($"texts: {string.Join(" | ", texts)}\ntext:  {fromText}\nnodes: {fromNodes}");
@@ -250,16 +240,7 @@ public sealed class ChatMessagesPropertyTests
 
         return onEvent
             ? TestSpans.WithStatus(span, default, null, new SpanEventRecord("gen_ai.client.inference.operation.details", TestSpans.BaseNanos, messages))
-            : new SpanRecord
-            {
-                TraceId = span.TraceId,
-                SpanId = span.SpanId,
-                ParentSpanId = span.ParentSpanId,
-                Name = span.Name,
-                StartTimeUnixNano = span.StartTimeUnixNano,
-                EndTimeUnixNano = span.EndTimeUnixNano,
-                Attributes = [.. span.Attributes, .. messages],
-            };
+            : TestSpans.WithAttributes(span, [.. span.Attributes, .. messages]);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HoneyHive.OtelBridge.Implementation.Mapping;
 using HoneyHive.OtelBridge.Implementation.Spans;
+using HoneyHive.OtelBridge.Tests.Shared;
 
 namespace HoneyHive.OtelBridge.Tests.Implementation.Mapping;
 
@@ -67,12 +68,9 @@ public sealed class SpanMapperTests
     {
         // Arrange
         var expected = key["gen_ai.request.".Length..].Replace('.', '_');
-        _ = SpanMapper.RequestConfigName(key);
 
         // Act
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var name = SpanMapper.RequestConfigName(key);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (name, allocated) = Allocations.OfSecondCall(() => SpanMapper.RequestConfigName(key));
 
         // Assert
         Assert.Equal(expected, name);

@@ -40,6 +40,20 @@ internal static class TestSpans
             Attributes = [.. attributes.Select(a => KeyValuePair.Create(a.Key, a.Value))],
         };
 
+    /// <summary>The same span with other attributes.</summary>
+    public static SpanRecord WithAttributes(SpanRecord span, IReadOnlyList<KeyValuePair<string, object?>> attributes) => new()
+    {
+        TraceId = span.TraceId,
+        SpanId = span.SpanId,
+        ParentSpanId = span.ParentSpanId,
+        Name = span.Name,
+        Kind = span.Kind,
+        StartTimeUnixNano = span.StartTimeUnixNano,
+        EndTimeUnixNano = span.EndTimeUnixNano,
+        Attributes = attributes,
+        ResourceAttributes = span.ResourceAttributes,
+    };
+
     public static SpanRecord WithStatus(SpanRecord span, ActivityStatusCode code, string? message, params SpanEventRecord[] events) => new()
     {
         TraceId = span.TraceId,

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 using HoneyHive.OtelBridge.Implementation.Spans;
+using HoneyHive.OtelBridge.Tests.Shared;
 
 namespace HoneyHive.OtelBridge.Tests.Implementation.Spans;
 
@@ -17,9 +18,7 @@ public sealed class BoxedInt64Tests
         var first = BoxedInt64.Box(value);
 
         // Act
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var second = BoxedInt64.Box(value);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (second, allocated) = Allocations.OfSecondCall(() => BoxedInt64.Box(value));
 
         // Assert
         Assert.Same(first, second);
