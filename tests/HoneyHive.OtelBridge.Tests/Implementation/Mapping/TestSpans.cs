@@ -41,40 +41,38 @@ internal static class TestSpans
         };
 
     /// <summary>The same span with other attributes.</summary>
-    public static SpanRecord WithAttributes(SpanRecord span, IReadOnlyList<KeyValuePair<string, object?>> attributes) => new()
-    {
-        TraceId = span.TraceId,
-        SpanId = span.SpanId,
-        ParentSpanId = span.ParentSpanId,
-        Name = span.Name,
-        Kind = span.Kind,
-        StartTimeUnixNano = span.StartTimeUnixNano,
-        EndTimeUnixNano = span.EndTimeUnixNano,
-        Attributes = attributes,
-        ResourceAttributes = span.ResourceAttributes,
-    };
+    public static SpanRecord WithAttributes(SpanRecord span, IReadOnlyList<KeyValuePair<string, object?>> attributes) =>
+        Copy(span, attributes, span.StatusCode, span.StatusMessage, span.Events);
 
-    public static SpanRecord WithStatus(SpanRecord span, ActivityStatusCode code, string? message, params SpanEventRecord[] events) => new()
-    {
-        TraceId = span.TraceId,
-        SpanId = span.SpanId,
-        ParentSpanId = span.ParentSpanId,
-        Name = span.Name,
-        Kind = span.Kind,
-        StartTimeUnixNano = span.StartTimeUnixNano,
-        EndTimeUnixNano = span.EndTimeUnixNano,
-        Attributes = span.Attributes,
-        ResourceAttributes = span.ResourceAttributes,
-        StatusCode = code,
-        StatusMessage = message,
-        Events = events,
-    };
+    public static SpanRecord WithStatus(SpanRecord span, ActivityStatusCode code, string? message, params SpanEventRecord[] events) =>
+        Copy(span, span.Attributes, code, message, events);
 
     public static JsonObject Body(ApiCall call) =>
         JsonNode.Parse(call.GetBodyUtf8())!.AsObject();
 
     public static JsonObject Line(ApiCall call) =>
         JsonNode.Parse(ApiCallJsonLinesSink.Format(call))!.AsObject();
+
+    private static SpanRecord Copy(
+        SpanRecord span,
+        IReadOnlyList<KeyValuePair<string, object?>> attributes,
+        ActivityStatusCode code,
+        string? message,
+        IReadOnlyList<SpanEventRecord> events) => new()
+        {
+            TraceId = span.TraceId,
+            SpanId = span.SpanId,
+            ParentSpanId = span.ParentSpanId,
+            Name = span.Name,
+            Kind = span.Kind,
+            StartTimeUnixNano = span.StartTimeUnixNano,
+            EndTimeUnixNano = span.EndTimeUnixNano,
+            Attributes = attributes,
+            ResourceAttributes = span.ResourceAttributes,
+            StatusCode = code,
+            StatusMessage = message,
+            Events = events,
+        };
 }
 
 /// <summary>Collects what an assembler submits.</summary>
