@@ -282,7 +282,7 @@ public sealed class EventJsonWriterTests
             EventId = MaybeText(random),
             SessionId = random.Next(3) == 0 ? MaybeText(random) : null,
             ParentId = MaybeText(random),
-            ChildrenIds = random.Next(3) == 0 ? [.. Enumerable.Range(0, random.Next(4)).Select(_ => MaybeText(random)!)] : null,
+            ChildrenIds = MaybeIds(random),
             EventName = MaybeText(random),
             Source = MaybeText(random),
             Config = MaybeObject(random),
@@ -290,7 +290,7 @@ public sealed class EventJsonWriterTests
             Error = MaybeText(random),
             StartTime = random.Next(3) == 0 ? null : Pick(random, [0L, 1L, -1L, long.MaxValue, long.MinValue, 1_700_000_000_123L]),
             EndTime = random.Next(3) == 0 ? null : random.NextInt64(),
-            Duration = random.Next(3) == 0 ? null : Double(random, allowNonFinite: random.Next(20) == 0),
+            Duration = MaybeDuration(random),
             Metadata = MaybeObject(random),
             Metrics = MaybeObject(random),
             Feedback = MaybeObject(random),
@@ -323,6 +323,13 @@ public sealed class EventJsonWriterTests
         return request;
     }
 
+    private static List<string>? MaybeIds(Random random) =>
+        random.Next(3) == 0 ? [.. Enumerable.Range(0, random.Next(4)).Select(_ => MaybeText(random)!)] : null;
+
+    /// <summary>A duration, now and then not finite (the writer throws as the serializer does), or none.</summary>
+    private static double? MaybeDuration(Random random) =>
+        random.Next(3) == 0 ? null : Double(random, allowNonFinite: random.Next(20) == 0);
+
     private static SessionStartRequest Session(Random random)
     {
         var request = new SessionStartRequest
@@ -333,13 +340,13 @@ public sealed class EventJsonWriterTests
             Source = MaybeText(random),
             StartTime = random.Next(3) == 0 ? null : Pick(random, [0L, -1L, long.MaxValue, long.MinValue, 1_700_000_000_123L]),
             EndTime = random.Next(3) == 0 ? null : random.NextInt64(),
-            Duration = random.Next(3) == 0 ? null : Double(random, allowNonFinite: random.Next(20) == 0),
+            Duration = MaybeDuration(random),
             Config = MaybeObject(random),
             Inputs = MaybeObject(random),
             Outputs = MaybeObject(random),
             Metadata = MaybeObject(random),
             UserProperties = MaybeObject(random),
-            ChildrenIds = random.Next(3) == 0 ? [.. Enumerable.Range(0, random.Next(4)).Select(_ => MaybeText(random)!)] : null,
+            ChildrenIds = MaybeIds(random),
         };
 
         // Some fields as the mapper makes them (a root span's metadata: properties, with resource a field of its own).
