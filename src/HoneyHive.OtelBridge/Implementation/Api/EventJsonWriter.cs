@@ -34,9 +34,9 @@ internal static class EventJsonWriter
     internal static readonly JsonEncodedText Config = JsonEncodedText.Encode("config");
     internal static readonly JsonEncodedText Outputs = JsonEncodedText.Encode("outputs");
     private static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
-    internal static readonly JsonEncodedText StartTime = JsonEncodedText.Encode("start_time");
-    internal static readonly JsonEncodedText EndTime = JsonEncodedText.Encode("end_time");
-    internal static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
+    private static readonly JsonEncodedText StartTime = JsonEncodedText.Encode("start_time");
+    private static readonly JsonEncodedText EndTime = JsonEncodedText.Encode("end_time");
+    private static readonly JsonEncodedText Duration = JsonEncodedText.Encode("duration");
     internal static readonly JsonEncodedText Metadata = JsonEncodedText.Encode("metadata");
     private static readonly JsonEncodedText Metrics = JsonEncodedText.Encode("metrics");
     private static readonly JsonEncodedText Feedback = JsonEncodedText.Encode("feedback");
@@ -100,21 +100,7 @@ internal static class EventJsonWriter
         WriteObjectProperty(writer, Config, request.ConfigField);
         WriteObjectProperty(writer, Outputs, request.OutputsField);
         WriteString(writer, Error, request.Error);
-        if (request.StartTime is { } start)
-        {
-            writer.WriteNumber(StartTime, start);
-        }
-
-        if (request.EndTime is { } end)
-        {
-            writer.WriteNumber(EndTime, end);
-        }
-
-        if (request.Duration is { } duration)
-        {
-            // A non-finite double throws in the writer, as in the serializer (strict number handling).
-            writer.WriteNumber(Duration, duration);
-        }
+        WriteTimes(writer, request.StartTime, request.EndTime, request.Duration);
 
         WriteObjectProperty(writer, Metadata, request.MetadataField);
         WriteObjectProperty(writer, Metrics, request.MetricsField);
@@ -123,6 +109,26 @@ internal static class EventJsonWriter
         WriteString(writer, ProjectId, request.ProjectId);
         propertiesAfterSession = writer.BytesCommitted + writer.BytesPending > afterSession;
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>start_time</c>, <c>end_time</c> and <c>duration</c>, each unless it is null.</summary>
+    internal static void WriteTimes(Utf8JsonWriter writer, long? startTime, long? endTime, double? duration)
+    {
+        if (startTime is { } start)
+        {
+            writer.WriteNumber(StartTime, start);
+        }
+
+        if (endTime is { } end)
+        {
+            writer.WriteNumber(EndTime, end);
+        }
+
+        if (duration is { } value)
+        {
+            // A non-finite double throws in the writer, as in the serializer (strict number handling).
+            writer.WriteNumber(Duration, value);
+        }
     }
 
     /// <summary>Writes <c>children_ids</c> unless it is null (a null item as JSON <c>null</c>).</summary>

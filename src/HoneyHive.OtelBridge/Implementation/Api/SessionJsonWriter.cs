@@ -26,21 +26,7 @@ internal static class SessionJsonWriter
         EventJsonWriter.WriteString(writer, SessionName, request.SessionName);
         EventJsonWriter.WriteString(writer, EventJsonWriter.EventName, request.EventName);
         EventJsonWriter.WriteString(writer, EventJsonWriter.Source, request.Source);
-        if (request.StartTime is { } start)
-        {
-            writer.WriteNumber(EventJsonWriter.StartTime, start);
-        }
-
-        if (request.EndTime is { } end)
-        {
-            writer.WriteNumber(EventJsonWriter.EndTime, end);
-        }
-
-        if (request.Duration is { } duration)
-        {
-            // A non-finite double throws in the writer, as in the serializer (strict number handling).
-            writer.WriteNumber(EventJsonWriter.Duration, duration);
-        }
+        EventJsonWriter.WriteTimes(writer, request.StartTime, request.EndTime, request.Duration);
 
         EventJsonWriter.WriteObjectProperty(writer, EventJsonWriter.Config, request.ConfigField);
         EventJsonWriter.WriteObjectProperty(writer, EventJsonWriter.Inputs, request.InputsField);
