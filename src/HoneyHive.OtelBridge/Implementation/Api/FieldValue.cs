@@ -9,7 +9,8 @@ namespace HoneyHive.OtelBridge.Implementation.Api;
 /// <summary>
 /// The value of one property of an event's object field (<c>metadata</c>, <c>config</c>...): a string, a whole number,
 /// a double or a boolean held as it is, an object held as a <see cref="FieldObject"/> (a session's
-/// <c>metadata.resource</c>), or a <see cref="JsonNode"/> (or JSON <c>null</c>). A primitive becomes a
+/// <c>metadata.resource</c>), a <see cref="DeferredNode"/> (chat messages written from their parsed document), or a
+/// <see cref="JsonNode"/> (or JSON <c>null</c>). A primitive becomes a
 /// <see cref="JsonValue"/>, and a field object its <see cref="JsonObject"/>, only when someone asks for a node
 /// (<see cref="ToNode"/>); <see cref="WriteTo"/> writes the bytes that node's <c>WriteTo</c> would write, without
 /// making it.
@@ -42,7 +43,7 @@ internal readonly struct FieldValue
 
     /// <summary>Gets a value indicating whether <see cref="ToNode"/> is a <see cref="JsonValue"/> (a string, number or
     /// boolean; not an object, an array or JSON <c>null</c>).</summary>
-    public bool IsValue => this.reference is not (null or JsonObject or JsonArray or FieldObject);
+    public bool IsValue => this.reference is not (null or JsonObject or JsonArray or FieldObject or DeferredNode);
 
     public static implicit operator FieldValue(JsonNode? node) => new(node, 0);
 
@@ -52,6 +53,10 @@ internal readonly struct FieldValue
     /// value's from now on.</summary>
     /// <param name="value">The field.</param>
     public static implicit operator FieldValue(FieldObject? value) => new(value, 0);
+
+    /// <summary>A deferred value (JSON <c>null</c> for <see langword="null"/>); it is this value's from now on.</summary>
+    /// <param name="value">The value.</param>
+    public static implicit operator FieldValue(DeferredNode? value) => new(value, 0);
 
     public static implicit operator FieldValue(long value) => new(Int64Kind, value);
 
@@ -63,7 +68,8 @@ internal readonly struct FieldValue
     public static implicit operator FieldValue(double value) => new(DoubleKind, BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>The node this value stands for: the node itself, a new <see cref="JsonValue"/> of the primitive (the
-    /// one <c>JsonValue.Create</c> makes for its type), or a field object's <see cref="FieldObject.Object"/>.</summary>
+    /// one <c>JsonValue.Create</c> makes for its type), a field object's <see cref="FieldObject.Object"/>, or a deferred
+    /// value's <see cref="DeferredNode.Node"/>.</summary>
     /// <returns>The node, or <see langword="null"/> for JSON <c>null</c>.</returns>
     public JsonNode? ToNode()
     {
@@ -93,16 +99,22 @@ internal readonly struct FieldValue
             return field.Object;
         }
 
+        if (kind is DeferredNode deferred)
+        {
+            return deferred.Node;
+        }
+
         return (JsonNode?)kind;
     }
 
     /// <summary>The same value for another property: a node is copied (a node has one parent), a field object as a copy
-    /// of its node, the rest is shared as it is.</summary>
+    /// of its node, a deferred value as a copy of its node, the rest is shared as it is.</summary>
     /// <returns>The value.</returns>
     public FieldValue Copy() => this.reference switch
     {
         JsonNode node => node.DeepClone(),
         FieldObject field => field.Object.DeepClone(),
+        DeferredNode deferred => deferred.Node?.DeepClone(),
         _ => this,
     };
 
@@ -156,6 +168,10 @@ internal readonly struct FieldValue
         else if (kind is FieldObject field)
         {
             field.WriteTo(writer, options);
+        }
+        else if (kind is DeferredNode deferred)
+        {
+            deferred.WriteTo(writer, options);
         }
         else
         {

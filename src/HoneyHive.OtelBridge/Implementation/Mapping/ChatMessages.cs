@@ -55,26 +55,25 @@ internal static class ChatMessages
     }
 
     /// <summary>
-    /// Converts a message attribute value and normalizes it: the same list as
-    /// <c>ToList(json.ToJsonParsingText(key, value))</c>, node for node. The usual value, a JSON
-    /// array of messages whose parts are all text, is read from one parsed document and its
-    /// messages built directly in their final shape (string and number values stay backed by the
-    /// document, as a parsed tree's are), with no tree materialized and rewritten. Anything else
-    /// (other part types, a message with <c>content</c> beside its parts, a repeated property
-    /// name, text that is not JSON, …) takes the general path.
+    /// Converts a message attribute value and normalizes it: the list <c>ToList(json.ToJsonParsingText(key, value))</c>
+    /// gives, as a <see cref="ChatList"/> (its node is that list, node for node; its bytes that list's). The usual value,
+    /// a JSON array of messages whose parts are all text, is read from one parsed document and its messages held as
+    /// <see cref="DocumentMessage"/>s, written from the document, with no tree materialized and rewritten. Anything
+    /// else (other part types, a message with <c>content</c> beside its parts, a repeated property name, text that is
+    /// not JSON, …) takes the general path.
     /// </summary>
     /// <param name="json">The converter (its limit decides whether a string is parsed).</param>
     /// <param name="key">The attribute key (recorded when a string is truncated).</param>
     /// <param name="value">The attribute value.</param>
-    /// <returns>The array, or <see langword="null"/> when there is nothing.</returns>
-    public static JsonArray? FromAttribute(AttributeJson json, TruncationKey key, object value)
+    /// <returns>The list, or <see langword="null"/> when there is nothing.</returns>
+    public static ChatList? FromAttribute(AttributeJson json, TruncationKey key, object value)
     {
         if (value is string s && json.IsParsedAsText(s) && TryFromText(json, s, out var list))
         {
             return list;
         }
 
-        return ToList(json.ToJsonParsingText(key, value));
+        return ChatList.Of(ToList(json.ToJsonParsingText(key, value)));
     }
 
     /// <summary>
@@ -253,10 +252,10 @@ internal static class ChatMessages
 
     /// <summary>
     /// The common case of <see cref="FromAttribute"/>: <see langword="false"/> whenever the text is
-    /// not an array of messages this method builds exactly as the general path would (the general
+    /// not an array of messages this method reads exactly as the general path would build them (the general
     /// path then parses it again and decides, exceptions included).
     /// </summary>
-    private static bool TryFromText(AttributeJson json, string text, out JsonArray? list)
+    private static bool TryFromText(AttributeJson json, string text, out ChatList? list)
     {
         list = null;
         JsonDocument? document = null;
@@ -270,12 +269,13 @@ internal static class ChatMessages
                 return false;
             }
 
-            if (root.GetArrayLength() == 0)
+            var length = root.GetArrayLength();
+            if (length == 0)
             {
                 return true;
             }
 
-            var result = new JsonArray();
+            var result = new ChatList(length);
             foreach (var item in root.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object)
@@ -283,7 +283,7 @@ internal static class ChatMessages
                     // Kept as it is, as a parsed tree's item would be.
                     result.Add(Node(item));
                 }
-                else if (TryMessage(item, out var message))
+                else if (DocumentMessage.TryRead(item, out var message))
                 {
                     result.Add(message);
                 }
@@ -307,75 +307,6 @@ internal static class ChatMessages
         {
             document?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Builds one message: its properties in order, the text of its parts joined into
-    /// <c>content</c> after them. Declines a message whose parts are not all
-    /// <c>{"type":"text","content":"…"}</c>, that has <c>content</c> beside <c>parts</c>, or that
-    /// repeats a property name.
-    /// </summary>
-    private static bool TryMessage(JsonElement item, out JsonObject message)
-    {
-        message = null!;
-        var parts = default(JsonElement);
-        var hasParts = false;
-        var hasContent = false;
-        foreach (var property in item.EnumerateObject())
-        {
-            if (property.NameEquals("parts"u8))
-            {
-                if (hasParts)
-                {
-                    return false;
-                }
-
-                hasParts = true;
-                parts = property.Value;
-            }
-            else if (property.NameEquals("content"u8))
-            {
-                hasContent = true;
-            }
-        }
-
-        if (hasParts && (hasContent || parts.ValueKind != JsonValueKind.Array))
-        {
-            return false;
-        }
-
-        var result = new JsonObject();
-        foreach (var property in item.EnumerateObject())
-        {
-            if (hasParts && property.NameEquals("parts"u8))
-            {
-                continue;
-            }
-
-            var name = KnownName(property) ?? property.Name;
-            if (result.ContainsKey(name))
-            {
-                return false;
-            }
-
-            result.Add(name, Node(property.Value));
-        }
-
-        if (hasParts)
-        {
-            if (!TryTextContent(parts, out var content))
-            {
-                return false;
-            }
-
-            if (content is not null)
-            {
-                result.Add("content", content);
-            }
-        }
-
-        message = result;
-        return true;
     }
 
     /// <summary>
@@ -422,7 +353,10 @@ internal static class ChatMessages
     }
 
     /// <summary>A part that is exactly <c>{"type":"text","content":"…"}</c> (in either order), and its content.</summary>
-    private static bool TryTextPart(JsonElement part, out JsonElement content)
+    /// <param name="part">The part.</param>
+    /// <param name="content">Its content, a string.</param>
+    /// <returns><see langword="true"/> for a text part.</returns>
+    internal static bool TryTextPart(JsonElement part, out JsonElement content)
     {
         content = default;
         if (part.ValueKind != JsonValueKind.Object)
@@ -455,13 +389,6 @@ internal static class ChatMessages
 
         return hasType && hasContent;
     }
-
-    /// <summary>A message property name as a literal when it is a usual one (no string per message).</summary>
-    private static string? KnownName(JsonProperty property) =>
-        property.NameEquals("role"u8) ? "role"
-        : property.NameEquals("finish_reason"u8) ? "finish_reason"
-        : property.NameEquals("name"u8) ? "name"
-        : null;
 
     /// <summary>A value as a parsed tree holds it: objects and arrays backed by the document, strings and numbers too, null as null.</summary>
     /// <param name="element">The value.</param>

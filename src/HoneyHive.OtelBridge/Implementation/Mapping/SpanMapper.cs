@@ -281,11 +281,11 @@ internal static class SpanMapper
         var prompts = reader.TakeFlattened("gen_ai.prompt.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.input_messages.", parseText: true));
         var fromEvents = MessagesFromEvents(span, reader.Json, usedEvents);
-        var history = messages ?? ChatMessages.ToList(prompts) ?? ChatMessages.ToList(openInference) ?? fromEvents;
+        var history = messages ?? ChatList.Of(ChatMessages.ToList(prompts) ?? ChatMessages.ToList(openInference) ?? fromEvents);
 
         if (TakeSystemMessage(reader, details) is { } system)
         {
-            history ??= [];
+            history ??= new ChatList(1);
             history.Insert(0, system);
         }
 
@@ -315,29 +315,13 @@ internal static class SpanMapper
         var completions = reader.TakeFlattened("gen_ai.completion.", parseText: true);
         var openInference = FlatKeys.Unwrap(reader.TakeFlattened("llm.output_messages.", parseText: true));
         var choices = ChoicesFromEvents(span, reader.Json, usedEvents);
-        var list = messages ?? ChatMessages.ToList(completions) ?? ChatMessages.ToList(openInference) ?? choices;
+        var list = messages ?? ChatList.Of(ChatMessages.ToList(completions) ?? ChatMessages.ToList(openInference) ?? choices);
 
         string? finishReason = null;
         if (list is not null)
         {
-            foreach (var item in list)
-            {
-                if (item is JsonObject message && message["finish_reason"] is { } reason)
-                {
-                    message.Remove("finish_reason");
-                    finishReason ??= reason.GetValueKind() == JsonValueKind.String ? reason.GetValue<string>() : reason.ToJsonString();
-                }
-            }
-
-            if (list.Count == 1 && list[0] is JsonObject single)
-            {
-                // Detach the properties all at once, then move them over in order.
-                foreach (var pair in single.DetachAll())
-                {
-                    b.Outputs[pair.Key] = pair.Value;
-                }
-            }
-            else
+            finishReason = list.TakeFinishReasons();
+            if (!list.TryMoveSingleInto(b.Outputs))
             {
                 b.Outputs["chat_history"] = list;
             }
@@ -636,11 +620,12 @@ internal static class SpanMapper
     /// <summary>
     /// The normalized messages of <paramref name="key"/> on the span, else on the operation-details
     /// event: what <c>ChatMessages.ToList(reader.TakeParsed(key) ?? EventAttribute(details, key, json))</c>
-    /// gives, read in one pass for the usual text-only messages. The attribute is taken (and anything
+    /// gives, as a <see cref="ChatList"/>, read in one pass for the usual text-only messages (and written from their
+    /// document). The attribute is taken (and anything
     /// truncated is recorded) at this point, as before; a present attribute whose value is an empty
     /// array gives <see langword="null"/> without looking at the event.
     /// </summary>
-    private static JsonArray? TakeMessages(SpanAttributeReader reader, SpanEventRecord? details, string key) =>
+    private static ChatList? TakeMessages(SpanAttributeReader reader, SpanEventRecord? details, string key) =>
         TakeFromSpanOrDetails(reader, details, key, ChatMessages.FromAttribute);
 
     /// <summary>
@@ -656,7 +641,7 @@ internal static class SpanMapper
     /// span has no value for it, from the operation-details event (truncation key <c>event.{name}.{key}</c>).
     /// </summary>
     private static T? TakeFromSpanOrDetails<T>(SpanAttributeReader reader, SpanEventRecord? details, string key, Func<AttributeJson, TruncationKey, object, T?> read)
-        where T : JsonNode
+        where T : class
     {
         if (reader.TryTake(key, out var value) && value is not null)
         {

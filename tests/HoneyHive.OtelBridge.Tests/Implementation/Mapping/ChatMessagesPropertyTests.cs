@@ -1,6 +1,7 @@
 // Copyright The HoneyHive.OtelBridge Authors
 // SPDX-License-Identifier: Apache-2.0
 
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -55,7 +56,7 @@ public sealed class ChatMessagesPropertyTests
             // Act
             var fast = Outcome(() => ChatMessages.FromAttribute(fastJson, "gen_ai.input.messages", text));
             ReleaseDocuments(fastJson);
-            var general = Outcome(() => ChatMessages.ToList(generalJson.ToJsonParsingText("gen_ai.input.messages", text)));
+            var general = ListOutcome(() => ChatMessages.ToList(generalJson.ToJsonParsingText("gen_ai.input.messages", text)));
 
             // Assert
             return (fast == general).Label($"text: {text}\nfast:    {fast}\ngeneral: {general}")
@@ -151,10 +152,32 @@ public sealed class ChatMessagesPropertyTests
 
         // Act
         var fast = Outcome(() => ChatMessages.FromAttribute(json, "k", text));
-        var general = Outcome(() => ChatMessages.ToList(json.ToJsonParsingText("k", text)));
+        var general = ListOutcome(() => ChatMessages.ToList(json.ToJsonParsingText("k", text)));
 
         // Assert
         Assert.Equal(general, fast);
+    }
+
+    [Theory]
+    [InlineData("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"a\"}],\"finish_reason\":\"stop\"},{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"b\"}],\"finish_reason\":\"length\"}]")]
+    [InlineData("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"a\"}],\"finish_reason\":null},{\"finish_reason\":{\"k\":1},\"role\":\"assistant\",\"parts\":[]}]")]
+    [InlineData("[{\"role\":\"assistant\",\"finish_reason\":\"stop\",\"parts\":[{\"type\":\"text\",\"content\":\"a\"},{\"type\":\"text\",\"content\":\"b\"}],\"name\":\"n\"}]")]
+    [InlineData("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"a\"}],\"\\u0066inish_reason\":\"stop\"},\"loose\"]")]
+    public void Map_OutputsWithFinishReasons_SameRequestFieldsAsParsed(string output)
+    {
+        // Arrange: the finish reasons leave the messages (and go to metadata) whether the messages were read from their
+        // document or parsed into nodes first.
+        const string Input = "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"q\"}]}]";
+        var asText = ChatSpan(Input, output, null, onEvent: false);
+        var asNodes = ChatSpan(Parsed(Input), Parsed(output), null, onEvent: false);
+
+        // Act
+        var fromText = Fields(SpanMapper.Map(asText, MappingOptions.Default));
+        var fromNodes = Fields(SpanMapper.Map(asNodes, MappingOptions.Default));
+
+        // Assert
+        Assert.Equal(fromNodes, fromText);
+        Assert.DoesNotMatch("\"(finish_reason|\\\\u0066inish_reason)\":[^n]", fromText.Split('\n')[2]);
     }
 
     /// <summary>Disposes the pooled documents a converter kept (after the outcome was written, as delivery does).</summary>
@@ -180,6 +203,53 @@ public sealed class ChatMessagesPropertyTests
         }
     }
 
+    /// <summary>A list read by the one-pass path: its bytes as written without its node (under both encoders), then
+    /// its node as <see cref="Outcome(Func{JsonNode})"/> describes one.</summary>
+    private static string Outcome(Func<ChatList?> act)
+    {
+        try
+        {
+            var list = act();
+            if (list is null)
+            {
+                return "null";
+            }
+
+            var written = Written(list.WriteTo, JsonSerializerOptions.Default) + "\n" + Written(list.WriteTo, Relaxed);
+            return written + "\n" + Outcome(() => list.Node);
+        }
+        catch (Exception e)
+        {
+            return "threw " + e.GetType().FullName;
+        }
+    }
+
+    /// <summary>A list of the general path, described as <see cref="Outcome(Func{ChatList})"/> describes one (a node's
+    /// bytes are its written bytes).</summary>
+    private static string ListOutcome(Func<JsonNode?> act)
+    {
+        try
+        {
+            var node = act();
+            return node is null ? "null" : node.ToJsonString() + "\n" + node.ToJsonString(Relaxed) + "\n" + Outcome(() => node);
+        }
+        catch (Exception e)
+        {
+            return "threw " + e.GetType().FullName;
+        }
+    }
+
+    private static string Written(Action<Utf8JsonWriter, JsonSerializerOptions> write, JsonSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder }))
+        {
+            write(writer, options);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     private static string Outcome(Func<string> act)
     {
         try
@@ -200,8 +270,14 @@ public sealed class ChatMessagesPropertyTests
         _ => node.GetType().Name + "/" + node.GetValueKind(),
     };
 
+    /// <summary>The fields as delivery writes them (straight from what the mapper holds, under both encoders), then as
+    /// their objects.</summary>
     private static string Fields(MappedSpan mapped) => string.Join(
         "\n",
+        Written(mapped.InputsField.WriteTo, JsonSerializerOptions.Default),
+        Written(mapped.InputsField.WriteTo, Relaxed),
+        Written(mapped.OutputsField.WriteTo, JsonSerializerOptions.Default),
+        Written(mapped.OutputsField.WriteTo, Relaxed),
         mapped.Inputs.ToJsonString(),
         mapped.Outputs.ToJsonString(),
         mapped.Outputs.ToJsonString(Relaxed),
