@@ -317,8 +317,38 @@ internal static class ChatMessages
     private static bool TryTextContent(JsonElement parts, out JsonNode? content)
     {
         content = null;
-        var textCount = 0;
-        var single = default(JsonElement);
+        if (!TryTextParts(parts, out var count, out var single, out var joined))
+        {
+            return false;
+        }
+
+        if (joined is not null)
+        {
+            content = joined;
+        }
+        else if (count == 1)
+        {
+            // One text part (the usual case): its string stays in the document, never materialized.
+            content = JsonValue.Create(single);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads parts that are all text: how many, the one part's string element when there is one, their text joined
+    /// with line breaks when there are more; <see langword="false"/> when a part is not a text part.
+    /// </summary>
+    /// <param name="parts">The parts, an array.</param>
+    /// <param name="count">The number of parts.</param>
+    /// <param name="single">The first part's content, a string element.</param>
+    /// <param name="joined">The parts' text joined, when there are two or more; else <see langword="null"/>.</param>
+    /// <returns><see langword="true"/> when every part is a text part.</returns>
+    internal static bool TryTextParts(JsonElement parts, out int count, out JsonElement single, out string? joined)
+    {
+        count = 0;
+        single = default;
+        joined = null;
         List<string>? texts = null;
         foreach (var part in parts.EnumerateArray())
         {
@@ -327,8 +357,8 @@ internal static class ChatMessages
                 return false;
             }
 
-            textCount++;
-            if (textCount == 1)
+            count++;
+            if (count == 1)
             {
                 single = text;
             }
@@ -341,12 +371,7 @@ internal static class ChatMessages
 
         if (texts is not null)
         {
-            content = string.Join('\n', texts);
-        }
-        else if (textCount == 1)
-        {
-            // One text part (the usual case): its string stays in the document, never materialized.
-            content = JsonValue.Create(single);
+            joined = string.Join('\n', texts);
         }
 
         return true;

@@ -96,18 +96,15 @@ internal sealed class DocumentMessage
             return false;
         }
 
-        var hasContent = false;
+        var count = 0;
         var single = default(JsonElement);
         string? joined = null;
-        if (hasParts)
+        if (hasParts && !ChatMessages.TryTextParts(parts, out count, out single, out joined))
         {
-            if (!TryTextContent(parts, out hasContent, out single, out joined))
-            {
-                return false;
-            }
+            return false;
         }
 
-        message = new DocumentMessage(item, hasParts, hasContent, single, joined);
+        message = new DocumentMessage(item, hasParts, count > 0, single, joined);
         return true;
     }
 
@@ -215,45 +212,6 @@ internal sealed class DocumentMessage
         ContentBit => "content",
         _ => property.Name,
     };
-
-    /// <summary>
-    /// The <c>content</c> that parts which are all text give (their text joined with line breaks; one part's string
-    /// element as it is; none for no parts), or <see langword="false"/> when a part is not a text part.
-    /// </summary>
-    private static bool TryTextContent(JsonElement parts, out bool hasContent, out JsonElement single, out string? joined)
-    {
-        hasContent = false;
-        single = default;
-        joined = null;
-        var textCount = 0;
-        List<string>? texts = null;
-        foreach (var part in parts.EnumerateArray())
-        {
-            if (!ChatMessages.TryTextPart(part, out var text))
-            {
-                return false;
-            }
-
-            textCount++;
-            if (textCount == 1)
-            {
-                single = text;
-            }
-            else
-            {
-                texts ??= [single.GetString()!];
-                texts.Add(text.GetString()!);
-            }
-        }
-
-        if (texts is not null)
-        {
-            joined = string.Join('\n', texts);
-        }
-
-        hasContent = textCount > 0;
-        return true;
-    }
 
     private bool Kept(JsonProperty property) =>
         !(this.hasParts && property.NameEquals("parts"u8))
